@@ -1,0 +1,65 @@
+"""Locate the Times New Roman-metric serif faces the reports are set in.
+
+Nghị định 30 asks for Times New Roman. On Debian the metric-compatible face with full
+Vietnamese coverage is Liberation Serif (package fonts-liberation2), installed by the
+project's set-up. PDF output embeds these files by path, so a missing face is an error,
+never a silent fallback to whatever else is installed.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+FONT_DIRS_ENV = "REPORTGEN_FONT_DIR"
+DEFAULT_FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/liberation2"),
+    Path("/usr/share/fonts/truetype/liberation"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local/share/fonts",
+)
+FACE_FILES = {
+    "regular": "LiberationSerif-Regular.ttf",
+    "bold": "LiberationSerif-Bold.ttf",
+    "italic": "LiberationSerif-Italic.ttf",
+    "bolditalic": "LiberationSerif-BoldItalic.ttf",
+}
+
+
+class FontMissingError(Exception):
+    """The serif faces are not installed; the message says how to install them."""
+
+
+@dataclass(frozen=True)
+class SerifFaces:
+    family: str
+    regular: Path
+    bold: Path
+    italic: Path
+    bolditalic: Path
+
+
+def font_dirs() -> tuple[Path, ...]:
+    override = os.environ.get(FONT_DIRS_ENV)
+    if override:
+        return tuple(Path(p) for p in override.split(os.pathsep) if p)
+    return DEFAULT_FONT_DIRS
+
+
+def find_serif_faces() -> SerifFaces:
+    """Return the four Liberation Serif files, or raise FontMissingError."""
+    dirs = font_dirs()
+    found: dict[str, Path] = {}
+    for style, filename in FACE_FILES.items():
+        for directory in dirs:
+            candidate = directory / filename
+            if candidate.is_file():
+                found[style] = candidate
+                break
+    missing = [FACE_FILES[s] for s in FACE_FILES if s not in found]
+    if missing:
+        raise FontMissingError(
+            "missing font files: " + ", ".join(missing)
+            + " (searched: " + ", ".join(str(d) for d in dirs) + ")"
+        )
+    return SerifFaces(family="Liberation Serif", **found)
