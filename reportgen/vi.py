@@ -1,0 +1,127 @@
+"""Vietnamese (vi-VN) formatting of figures, dates and phrases, on babel's vi locale.
+
+Every number a report prints goes through here, so "1.200", "67,4%" and "ngày 05 tháng 7"
+are decided in one place. Rounding is half up (domain.md §4) and happens here, at print
+time only: babel itself rounds half-even, so values are quantized before babel sees them.
+The functions are also registered as Jinja filters and globals (`register`).
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal as _babel_format_decimal
+
+LOCALE = "vi"
+
+Number = int | Decimal
+
+
+def round_half_up(value: Number, decimals: int) -> Decimal:
+    """Round an exact value half up to `decimals` places (49/400 → 12,25 → 12,3)."""
+    exponent = Decimal(1).scaleb(-decimals)
+    return Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def format_count(value: int, *, leading_zero: bool = False) -> str:
+    """1200 → "1.200"; with leading_zero, counts from 1 to 9 → "05" (official style)."""
+    if leading_zero and 0 < value < 10:
+        return f"0{value}"
+    return _babel_format_decimal(value, format="#,##0", locale=LOCALE)
+
+
+def format_number(value: Number, decimals: int = 0) -> str:
+    """A decimal figure at a fixed precision, trailing zeros kept: 1.5 → "1,5"."""
+    rounded = round_half_up(value, decimals)
+    return _babel_format_decimal(rounded, format=_pattern(decimals), locale=LOCALE,
+                                 decimal_quantization=False)
+
+
+def format_value(value: Number, *, leading_zero: bool = False) -> str:
+    """A reported value: integers as counts, other decimals with their own digits."""
+    if isinstance(value, int):
+        return format_count(value, leading_zero=leading_zero)
+    decimal = Decimal(value)
+    if decimal == decimal.to_integral_value():
+        return format_count(int(decimal), leading_zero=leading_zero)
+    digits = max(0, -decimal.normalize().as_tuple().exponent)
+    return format_number(decimal, digits)
+
+
+def format_percent(value: Number, decimals: int = 1) -> str:
+    """An exact percentage → "67,4%" (no space before %, half up, zeros kept)."""
+    return format_number(value, decimals) + "%"
+
+
+def format_signed(value: int) -> str:
+    """A change in a table cell: "+273", "-316", "0"."""
+    if value > 0:
+        return "+" + format_count(value)
+    if value < 0:
+        return "-" + format_count(-value)
+    return "0"
+
+
+def format_day_month(day: int, month: int) -> tuple[str, str]:
+    """Nghị định 30: days below 10 and months 1 and 2 take a leading zero."""
+    day_text = f"{day:02d}"
+    month_text = f"{month:02d}" if month <= 2 else str(month)
+    return day_text, month_text
+
+
+def format_date_line(place: str, when: date | None) -> str:
+    """ "Hà Nội, ngày 05 tháng 7 năm 2023"; without a date the blanks stay for the clerk."""
+    if when is None:
+        return f"{place}, ngày      tháng      năm"
+    day_text, month_text = format_day_month(when.day, when.month)
+    return f"{place}, ngày {day_text} tháng {month_text} năm {when.year}"
+
+
+def format_date_words(when: date | None) -> str:
+    """ "ngày 05 tháng 7 năm 2023" (used in appendix references)."""
+    if when is None:
+        return "ngày      tháng      năm"
+    day_text, month_text = format_day_month(when.day, when.month)
+    return f"ngày {day_text} tháng {month_text} năm {when.year}"
+
+
+def format_short_date(when: date) -> str:
+    """ "15/12/2022", "14/6/2023", "24/01/2019": the compact form, same leading-zero rule."""
+    day_text, month_text = format_day_month(when.day, when.month)
+    return f"{day_text}/{month_text}/{when.year}"
+
+
+def change_phrase(delta: int | None, noun: str, prior_year: int, *,
+                  leading_zero: bool = False) -> str:
+    """ "tăng 273 người so với cùng kỳ năm 2022" / "giảm …" / "bằng cùng kỳ năm 2022".
+    Returns "" when there is no prior figure: the clause is left out, never invented."""
+    if delta is None:
+        return ""
+    if delta == 0:
+        return f"bằng cùng kỳ năm {prior_year}"
+    word = "tăng" if delta > 0 else "giảm"
+    amount = format_count(abs(delta), leading_zero=leading_zero)
+    return f"{word} {amount} {noun} so với cùng kỳ năm {prior_year}".replace("  ", " ")
+
+
+def register(environment, *, percent_decimals: int = 1, leading_zero: bool = False) -> None:
+    """Expose the formatters to Jinja templates as filters and globals."""
+    filters = {
+        "count": lambda v: format_count(v, leading_zero=leading_zero),
+        "value": lambda v: format_value(v, leading_zero=leading_zero),
+        "percent": lambda v, d=percent_decimals: format_percent(v, d),
+        "number": format_number,
+        "signed": format_signed,
+        "date_words": format_date_words,
+        "short_date": format_short_date,
+    }
+    environment.filters.update(filters)
+    environment.globals.update(
+        change_phrase=lambda delta, noun, year: change_phrase(delta, noun, year,
+                                                              leading_zero=leading_zero),
+        date_line=format_date_line,
+    )
