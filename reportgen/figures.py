@@ -1,0 +1,178 @@
+"""Exact derived figures per unit × period × indicator (domain.md §1, §4).
+
+Values are ints (or Decimal for decimal indicators); ratios are Decimal computed from
+their integer parts at high precision and rounded only when printed (vi.py). A parent's
+figure is its explicit total when the dataset gives one, else the sum of its children
+plus its own direct share; a ratio across units is recomputed from the summed parts.
+Nothing here formats text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from functools import cached_property
+
+from reportgen.dataset import SCOPE_OWN, SCOPE_TOTAL, Dataset, Indicator, Unit
+from reportgen.periods import Period
+
+Amount = int | Decimal
+_PRECISION = 40
+
+
+def ratio_percent(value: Amount, base: Amount) -> Decimal | None:
+    """value / base × 100, exact to 40 significant digits; None without a base."""
+    if base is None or value is None or base == 0:
+        return None
+    with localcontext() as context:
+        context.prec = _PRECISION
+        return Decimal(value) * 100 / Decimal(base)
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: Indicator
+    unit: Unit
+    period: Period
+    value: Amount | None
+    target: Amount | None
+    same_period_value: Amount | None
+    own_value: Amount | None = None  # the unit's direct share (e.g. city facilities)
+    parts: tuple["Figure", ...] = ()
+
+    @property
+    def percent_of_plan(self) -> Decimal | None:
+        return ratio_percent(self.value, self.target)
+
+    @property
+    def change(self) -> Amount | None:
+        if self.value is None or self.same_period_value is None:
+            return None
+        return self.value - self.same_period_value
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        change = self.change
+        if change is None:
+            return None
+        return ratio_percent(change, self.same_period_value)
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None or any(p.has_data for p in self.parts)
+
+    def to_json(self) -> dict:
+        def plain(amount):
+            if amount is None or isinstance(amount, int):
+                return amount
+            return str(amount)
+
+        return {
+            "indicator": self.indicator.code,
+            "name": self.indicator.name,
+            "unit": self.indicator.unit,
+            "parent": self.indicator.parent,
+            "value": plain(self.value),
+            "target": plain(self.target),
+            "percent_of_plan": plain(self.percent_of_plan),
+            "same_period_value": plain(self.same_period_value),
+            "change": plain(self.change),
+        }
+
+
+class FigureBook:
+    """Answers value/target questions about one dataset, rolling up the unit tree.
+
+    Built once per dataset (per worker); results are memoised because a city report
+    asks for the same district figures in its body, its appendix and its chart."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self._explicit: dict[tuple[str, str, str], Amount] = {}
+        self._own: dict[tuple[str, str, str], Amount] = {}
+        for row in dataset.values:
+            key = (row.unit, row.period.code, row.indicator)
+            store = self._own if row.scope == SCOPE_OWN else self._explicit
+            store.setdefault(key, row.value)  # duplicates are a validation error
+        self._explicit_targets: dict[tuple[str, int, str], Amount] = {}
+        for row in dataset.targets:
+            self._explicit_targets.setdefault((row.unit, row.year, row.indicator), row.target)
+        self._children = {code: [u.code for u in dataset.children(code)] for code in dataset.units}
+        self._values: dict[tuple[str, str, str], Amount | None] = {}
+        self._targets: dict[tuple[str, int, str], Amount | None] = {}
+
+    # -- raw questions
+    def explicit_value(self, unit: str, period: Period, indicator: str) -> Amount | None:
+        return self._explicit.get((unit, period.code, indicator))
+
+    def own_value(self, unit: str, period: Period, indicator: str) -> Amount | None:
+        return self._own.get((unit, period.code, indicator))
+
+    def children_sum(self, unit: str, period: Period, indicator: str) -> Amount | None:
+        """Sum of the children's totals plus the unit's own share; None if none has data."""
+        amounts = [self.value(child, period, indicator) for child in self._children.get(unit, ())]
+        amounts.append(self.own_value(unit, period, indicator))
+        present = [a for a in amounts if a is not None]
+        return sum(present) if present else None
+
+    # -- rolled figures
+    def value(self, unit: str, period: Period, indicator: str) -> Amount | None:
+        key = (unit, period.code, indicator)
+        if key not in self._values:
+            explicit = self._explicit.get(key)
+            if explicit is not None:
+                result = explicit
+            elif self._is_additive(indicator):
+                result = self.children_sum(unit, period, indicator)
+            else:
+                result = None
+            self._values[key] = result
+        return self._values[key]
+
+    def target(self, unit: str, year: int, indicator: str) -> Amount | None:
+        key = (unit, year, indicator)
+        if key not in self._targets:
+            explicit = self._explicit_targets.get(key)
+            if explicit is not None:
+                result = explicit
+            elif self._is_additive(indicator):
+                amounts = [self.target(child, year, indicator) for child in self._children.get(unit, ())]
+                present = [a for a in amounts if a is not None]
+                result = sum(present) if present else None
+            else:
+                result = None
+            self._targets[key] = result
+        return self._targets[key]
+
+    def _is_additive(self, indicator: str) -> bool:
+        found = self.dataset.indicators.get(indicator)
+        return bool(found and found.additive)
+
+    def figure(self, unit: str, period: Period, indicator: str) -> Figure:
+        spec = self.dataset.indicators[indicator]
+        prior = period.same_period_last_year()
+        parts = tuple(self.figure(unit, period, part.code) for part in self.dataset.parts_of(indicator))
+        return Figure(
+            indicator=spec,
+            unit=self.dataset.units[unit],
+            period=period,
+            value=self.value(unit, period, indicator),
+            target=self.target(unit, period.year, indicator),
+            same_period_value=self.value(unit, prior, indicator),
+            own_value=self.own_value(unit, period, indicator),
+            parts=parts,
+        )
+
+    def figures_for(self, unit: str, period: Period) -> list[Figure]:
+        """Every top-level indicator with data for this unit and period, parts nested,
+        in catalogue order."""
+        figures = []
+        for spec in sorted(self.dataset.indicators.values(), key=lambda i: i.order):
+            if spec.parent:
+                continue
+            figure = self.figure(unit, period, spec.code)
+            if figure.has_data:
+                figures.append(figure)
+        return figures
+
+    def child_figures(self, unit: str, period: Period, indicator: str) -> list[Figure]:
+        return [self.figure(child, period, indicator) for child in self._children.get(unit, ())]
