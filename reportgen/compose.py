@@ -1,0 +1,447 @@
+"""Figures + the clerk's notes + narrative templates → ReportModel.
+
+The wording of the body lives in templates/text/*.md.j2 (one source for DOCX and PDF);
+this module chooses what goes where (header, sections, appendices) and turns the
+rendered narrative markup into model blocks. Numbers are phrased only through the
+vi.py filters.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from reportgen import vi
+from reportgen.dataset import Dataset, Unit
+from reportgen.figures import Figure, FigureBook, ratio_percent
+from reportgen.model import (
+    Appendix, Chart, Column, DocumentInfo, HeaderBlock, Heading, Paragraph, ReportModel,
+    Run, Signature, Table,
+)
+from reportgen.periods import ROMAN, Period
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEXT_TEMPLATES = TEMPLATES_DIR / "text"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+LEVEL_WORDS = {
+    "country": "", "province": "tỉnh", "thanh-pho": "thành phố", "quan": "quận",
+    "huyen": "huyện", "thi-xa": "thị xã", "phuong": "phường", "xa": "xã", "thi-tran": "thị trấn",
+}
+_NAME_PREFIXES = ("Thành phố", "Tỉnh", "Quận", "Huyện", "Thị xã", "Phường", "Xã", "Thị trấn")
+# Landscape A4 text width with the ND30 margins (297 − 35 − 20 mm), shared by appendix tables.
+APPENDIX_WIDTH_MM = Decimal(240)
+
+
+class ComposeError(Exception):
+    """The dataset lacks something a report needs (e.g. no agency for a unit level)."""
+
+    def __init__(self, message: str, **params: object):
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+@dataclass(frozen=True)
+class ComposeOptions:
+    compare_with: Period | None = None
+
+
+@lru_cache(maxsize=8)
+def _environment(percent_decimals: int, leading_zero: bool) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEXT_TEMPLATES)),
+        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True)
+    vi.register(environment, percent_decimals=percent_decimals, leading_zero=leading_zero)
+    return environment
+
+
+_settings_env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+def _render_setting(text: str, **context) -> str:
+    if "{" not in text:
+        return text
+    return _settings_env.from_string(text).render(**context)
+
+
+def _per_level(value, level: str):
+    """Settings may be given once, or per unit level ({thanh-pho: …, quan: …})."""
+    if isinstance(value, dict) and (level in value or any(k in vi_levels() for k in value)):
+        return value.get(level)
+    return value
+
+
+def vi_levels() -> tuple[str, ...]:
+    return tuple(LEVEL_WORDS)
+
+
+def place_of(unit: Unit, dataset: Dataset) -> str:
+    """The date line's place: the setting for the root, else the unit's name without its
+    level word ("Quận Nam Từ Liêm" → "Nam Từ Liêm"), unless the rest is a number ("Quận 1")."""
+    configured = _per_level(dataset.settings.place, unit.level) if dataset.settings.place else None
+    if configured and (unit.code == dataset.settings.root or isinstance(dataset.settings.place, dict)):
+        return configured
+    for prefix in _NAME_PREFIXES:
+        if unit.name.startswith(prefix + " "):
+            rest = unit.name[len(prefix) + 1:].strip()
+            return unit.name if rest.isdigit() else rest
+    return unit.name
+
+
+def _children_phrase(children: list[Unit]) -> str:
+    words = []
+    for child in children:
+        word = LEVEL_WORDS.get(child.level, "")
+        if word and word not in words:
+            words.append(word)
+    return "các " + ", ".join(words) if words else "các đơn vị"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def _punctuate(lines: list[str], *, dash: bool) -> tuple[str, ...]:
+    """ "- A;", "- B." as the decree lists them (items already punctuated are kept)."""
+    result = []
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if dash and not text.startswith("-"):
+            text = "- " + text
+        if not text.endswith((";", ".", ":")):
+            text += "." if index == len(lines) - 1 else ";"
+        result.append(text)
+    return tuple(result)
+
+
+def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: Period,
+                   options: ComposeOptions = ComposeOptions()) -> ReportModel:
+    settings = dataset.settings
+    unit = dataset.units[unit_code]
+    parent = dataset.units.get(unit.parent) if unit.parent else None
+    context = {"unit": unit, "parent": parent, "dataset": settings.raw, "period": period}
+    agency_config = _per_level(settings.agency, unit.level) or {}
+    if not agency_config.get("name"):
+        raise ComposeError("the settings give no issuing agency for units of level {level} (agency: {level}: name)",
+                           level=unit.level)
+    agency_name = _render_setting(agency_config["name"], **context)
+    parent_agency = _render_setting(agency_config["parent"], **context) if agency_config.get("parent") else None
+    short = _render_setting(agency_config.get("short", ""), **context)
+    issue_date = settings.issue_date_for(period)
+    number = settings.report_numbers.get(period.code, {}).get(unit_code)
+    if number and number.isdigit() and int(number) < 10:
+        number = f"0{int(number)}"
+    symbol = f"/BC-{short}" if short else "/BC"
+    number_line = f"Số: {number}{symbol}" if number else f"Số:      {symbol}"
+    topic = _lower_first(settings.title)
+    agency_words = _agency_words(agency_name, parent_agency)
+
+    figures = book.figures_for(unit_code, period)
+    children = dataset.children(unit_code)
+    appendices = _appendices(dataset, book, unit, period, children, options,
+                             number_line=number_line, issue_date=issue_date, agency=agency_words)
+    labels = [a.label for a in appendices]
+    environment = _environment(settings.percent_decimals, settings.leading_zero_counts)
+    notes = {key: section.paragraphs
+             for key, section in dataset.notes.get((unit_code, period.code), {}).items()}
+    narrative = environment.get_template("report.md.j2").render(
+        unit=unit, period=period, prior_year=period.year - 1, topic=topic,
+        agency_name=agency_words, actor=_children_phrase(children) if children else unit.name,
+        f={fig.indicator.code: fig for fig in figures},
+        extra=[fig for fig in figures if not fig.indicator.core],
+        notes=notes, appendix_labels=_join_labels(labels),
+        plan_word="KH năm" if period.kind != "Y" else "kế hoạch năm",
+    )
+    body = _close(parse_narrative(narrative))
+
+    addressees = _as_list(_per_level(settings.addressees, unit.level))
+    addressee_lines = tuple(_render_setting(a, **context) for a in addressees)
+    if len(addressee_lines) > 1:
+        addressee_lines = _punctuate(list(addressee_lines), dash=True)
+    elif addressee_lines:
+        addressee_lines = (addressee_lines[0].rstrip(".;") + ".",)
+    recipients = [_render_setting(r, **context) for r in _as_list(_per_level(settings.recipients, unit.level))]
+    if addressee_lines and not any("như trên" in r.lower() for r in recipients):
+        recipients.insert(0, "Như trên;")
+    signer = _per_level(settings.signer, unit.level) or {}
+    signature = Signature(
+        authority=_render_setting(signer["authority"], **context) if signer.get("authority") else None,
+        title=_render_setting(signer.get("title", ""), **context),
+        name=_render_setting(signer.get("name", ""), **context))
+
+    created = datetime.combine(issue_date or period.cutoff_end, datetime.min.time())
+    summary = (f"Kết quả công tác {topic} {period.label} và phương hướng, nhiệm vụ "
+               f"{period.outlook_label}")
+    return ReportModel(
+        info=DocumentInfo(
+            title=f"Báo cáo {summary[0].lower()}{summary[1:]}",
+            author=agency_words,
+            subject=f"{settings.title} - {unit.name} - {period.label}",
+            keywords=f"reportgen; {unit.code}; {period.code}",
+            created=created),
+        header=HeaderBlock(
+            parent_agency=parent_agency, agency=agency_name, number_line=number_line,
+            nation=NATION, motto=MOTTO,
+            place_date=vi.format_date_line(place_of(unit, dataset), issue_date)),
+        title="BÁO CÁO",
+        summary=summary,
+        addressees=addressee_lines,
+        body=body,
+        recipients=_punctuate(recipients, dash=True) if recipients else (),
+        signature=signature,
+        appendices=tuple(appendices),
+    )
+
+
+def _agency_words(agency: str, parent_agency: str | None) -> str:
+    """ "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" → "Sở Lao động - Thương binh và Xã hội" for
+    running text, with the parent for a district office."""
+    words = agency.split()
+    if not words:
+        return agency
+    lowered = [words[0].capitalize()] + [w.lower() for w in words[1:]]
+    text = " ".join(lowered)
+    # Proper names in the common agency names keep their capitals.
+    for proper in ("Lao động", "Thương binh", "Xã hội", "Y tế", "Công an"):
+        text = re.sub(re.escape(proper.lower()), proper, text, flags=re.IGNORECASE)
+    return text
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _join_labels(labels: list[str]) -> str:
+    if not labels:
+        return ""
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:-1]) + " và " + labels[-1]
+
+
+_HEADING = re.compile(r"^(#{1,3}) (.+)$")
+
+
+def parse_narrative(text: str) -> list:
+    """The narrative markup → blocks: "#"/"##"/"###" headings, blank-line separated
+    paragraphs (lines joined with spaces), "!! " placeholder paragraphs."""
+    blocks: list = []
+    buffer: list[str] = []
+
+    def flush():
+        if not buffer:
+            return
+        joined = re.sub(r"\s+", " ", " ".join(buffer)).strip()
+        joined = re.sub(r" ([,.;:)])", r"\1", joined).replace("( ", "(")
+        buffer.clear()
+        if not joined:
+            return
+        if joined.startswith("!! "):
+            blocks.append(Paragraph((Run(joined[3:], placeholder=True),)))
+        else:
+            blocks.append(Paragraph((Run(joined),)))
+
+    for line in text.split("\n"):
+        heading = _HEADING.match(line.strip())
+        if heading:
+            flush()
+            blocks.append(Heading(len(heading.group(1)), heading.group(2).strip()))
+        elif not line.strip():
+            flush()
+        else:
+            buffer.append(line.strip())
+    flush()
+    return blocks
+
+
+def _close(blocks: list) -> tuple:
+    """The body ends with "./." right after its last sentence (official-format.md §4)."""
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if isinstance(block, Paragraph):
+            last = block.runs[-1]
+            if last.placeholder:
+                runs = block.runs + (Run("./."),)
+            else:
+                text = last.text.rstrip()
+                text = text + "/." if text.endswith(".") else text + "./."
+                runs = block.runs[:-1] + (Run(text, last.bold, last.italic),)
+            blocks[index] = Paragraph(runs)
+            break
+    return tuple(blocks)
+
+
+# ---------------------------------------------------------------- appendices
+
+def _fmt(amount) -> str:
+    return "" if amount is None else vi.format_value(amount)
+
+
+def _pct(value: Decimal | None, decimals: int) -> str:
+    return "" if value is None else vi.format_percent(value, decimals)
+
+
+def _signed(amount) -> str:
+    if amount is None:
+        return ""
+    return vi.format_signed(amount) if isinstance(amount, int) else vi.format_value(amount)
+
+
+def _columns(spec: list[tuple[str, int, str]]) -> tuple[Column, ...]:
+    total = sum(width for _t, width, _a in spec)
+    return tuple(Column(title, (APPENDIX_WIDTH_MM * width / total).quantize(Decimal("0.1")), align)
+                 for title, width, align in spec)
+
+
+def _appendices(dataset, book, unit, period, children, options, *, number_line, issue_date, agency):
+    decimals = dataset.settings.percent_decimals
+    symbol = number_line.split("Số:", 1)[1].strip()
+    reference = (f"(Kèm theo Báo cáo số {symbol} {vi.format_date_words(issue_date)} "
+                 f"của {agency})")
+    appendices: list[tuple[str, tuple]] = []
+    appendices.append((f"TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU {period.label.upper()}",
+                       (_summary_table(dataset, book, unit, period, decimals),)))
+    if children:
+        blocks = _unit_tables(dataset, book, unit, period, children, decimals)
+        if blocks:
+            appendices.append((f"KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU THEO ĐƠN VỊ {period.label.upper()}",
+                               tuple(blocks)))
+    if options.compare_with is not None:
+        appendices.append((f"SO SÁNH SỐ LIỆU {period.label.upper()} VỚI {options.compare_with.label.upper()}",
+                           (_comparison_table(dataset, book, unit, period, options.compare_with, decimals),)))
+    numbered = len(appendices) > 1
+    result = []
+    for index, (title, blocks) in enumerate(appendices):
+        label = f"Phụ lục {ROMAN[index]}" if numbered else "Phụ lục"
+        result.append(Appendix(label=label, title=title, reference=reference, blocks=blocks))
+    return result
+
+
+def _summary_table(dataset, book, unit, period, decimals) -> Table:
+    prior = period.same_period_last_year()
+    columns = _columns([
+        ("STT", 6, "center"), ("Chỉ tiêu", 40, "left"), ("Đơn vị tính", 10, "center"),
+        (f"Kế hoạch năm {period.year}", 11, "right"), (f"Thực hiện {period.label}", 12, "right"),
+        ("Tỷ lệ % so với KH", 10, "right"), (f"Cùng kỳ năm {prior.year}", 11, "right"),
+        ("Tăng (+), giảm (-)", 10, "right")])
+    rows, data = [], []
+    number = 0
+    for figure in book.figures_for(unit.code, period):
+        entries = [(figure, False)] + [(p, True) for p in figure.parts if p.has_data]
+        for item, is_part in entries:
+            if not is_part:
+                number += 1
+            name = f"- Trong đó: {item.indicator.name}" if is_part else item.indicator.name
+            rows.append(("" if is_part else str(number), name, item.indicator.unit,
+                         _fmt(item.target), _fmt(item.value), _pct(item.percent_of_plan, decimals),
+                         _fmt(item.same_period_value), _signed(item.change)))
+            data.append((item.indicator.code, item.indicator.name, item.indicator.unit, item.target,
+                         item.value, item.percent_of_plan, item.same_period_value, item.change))
+    return Table(
+        caption=f"{unit.name}",
+        columns=columns, rows=tuple(rows), total=None,
+        data_header=("indicator", "name", "unit", "target", "value", "percent_of_plan",
+                     "same_period_value", "change"),
+        data_rows=tuple(data))
+
+
+def _planned_indicators(dataset, book, unit, period, children) -> list[str]:
+    top = [i for i in sorted(dataset.indicators.values(), key=lambda i: i.order)
+           if not i.parent and i.additive]
+    planned = [i.code for i in top
+               if any(book.target(c.code, period.year, i.code) is not None for c in children)]
+    if planned:
+        return planned
+    return [i.code for i in top
+            if any(book.value(c.code, period, i.code) is not None for c in children)][:3]
+
+
+def _unit_tables(dataset, book, unit, period, children, decimals) -> list:
+    blocks: list = []
+    prior = period.same_period_last_year()
+    for index, code in enumerate(_planned_indicators(dataset, book, unit, period, children), 1):
+        spec = dataset.indicators[code]
+        columns = _columns([
+            ("STT", 6, "center"), ("Đơn vị", 34, "left"), (f"Kế hoạch năm {period.year}", 12, "right"),
+            (f"Thực hiện {period.label}", 14, "right"), ("Tỷ lệ % so với KH", 11, "right"),
+            (f"Cùng kỳ năm {prior.year}", 12, "right"), ("Tăng (+), giảm (-)", 11, "right")])
+        rows, data = [], []
+        entries: list[tuple[str, str, Figure]] = [
+            (c.code, c.name, book.figure(c.code, period, code)) for c in children]
+        own = book.own_value(unit.code, period, code)
+        if own is not None:
+            own_prior = book.own_value(unit.code, prior, code)
+            entries.append((unit.code, f"Các đơn vị trực thuộc {unit.name}",
+                            Figure(spec, unit, period, own, None, own_prior)))
+        for number, (unit_code, name, figure) in enumerate(entries, 1):
+            rows.append((str(number), name, _fmt(figure.target), _fmt(figure.value),
+                         _pct(figure.percent_of_plan, decimals), _fmt(figure.same_period_value),
+                         _signed(figure.change)))
+            data.append((unit_code, name, figure.target, figure.value, figure.percent_of_plan,
+                         figure.same_period_value, figure.change))
+        # The total row is the unit's own figure: its ratio recomputed from the totals.
+        total = book.figure(unit.code, period, code)
+        total_row = ("", "Tổng cộng", _fmt(total.target), _fmt(total.value),
+                     _pct(total.percent_of_plan, decimals), _fmt(total.same_period_value),
+                     _signed(total.change))
+        data.append(("", "Tổng cộng", total.target, total.value, total.percent_of_plan,
+                     total.same_period_value, total.change))
+        blocks.append(Table(
+            caption=f"Biểu {index}. {spec.name} ({spec.unit})",
+            columns=columns, rows=tuple(rows), total=total_row,
+            data_header=("unit", "name", "target", "value", "percent_of_plan",
+                         "same_period_value", "change"),
+            data_rows=tuple(data)))
+        if index == 1:
+            chart = _plan_chart(spec, [(n, f) for _c, n, f in entries], decimals)
+            if chart is not None:
+                blocks.append(chart)
+    return blocks
+
+
+def _plan_chart(spec, entries, decimals) -> Chart | None:
+    points = [(name, figure.percent_of_plan) for name, figure in entries
+              if figure.percent_of_plan is not None]
+    if not points:
+        return None
+    return Chart(
+        caption=f"Tỷ lệ thực hiện so với kế hoạch năm theo đơn vị: {spec.name[:1].lower()}{spec.name[1:]}",
+        categories=tuple(name for name, _v in points),
+        values=tuple(value for _n, value in points),
+        value_labels=tuple(vi.format_percent(value, decimals) for _n, value in points),
+        axis_label="% so với kế hoạch năm",
+        reference_value=Decimal(100),
+        reference_label="100% KH")
+
+
+def _comparison_table(dataset, book, unit, period, other: Period, decimals) -> Table:
+    columns = _columns([
+        ("STT", 6, "center"), ("Chỉ tiêu", 42, "left"), ("Đơn vị tính", 10, "center"),
+        (other.label[:1].upper() + other.label[1:], 12, "right"),
+        (period.label[:1].upper() + period.label[1:], 12, "right"),
+        ("Tăng (+), giảm (-)", 10, "right"), ("Tỷ lệ tăng, giảm (%)", 10, "right")])
+    rows, data = [], []
+    for number, figure in enumerate(book.figures_for(unit.code, period), 1):
+        before = book.value(unit.code, other, figure.indicator.code)
+        change = None if before is None or figure.value is None else figure.value - before
+        change_pct = ratio_percent(change, before) if change is not None else None
+        rows.append((str(number), figure.indicator.name, figure.indicator.unit, _fmt(before),
+                     _fmt(figure.value), _signed(change), _pct(change_pct, decimals)))
+        data.append((figure.indicator.code, figure.indicator.name, figure.indicator.unit, before,
+                     figure.value, change, change_pct))
+    return Table(
+        caption=f"{unit.name}: {other.label} và {period.label}",
+        columns=columns, rows=tuple(rows),
+        data_header=("indicator", "name", "unit", other.code, period.code, "change", "change_percent"),
+        data_rows=tuple(data))
