@@ -273,6 +273,10 @@ def _run_dask(tasks, dataset, options, address) -> Iterator[Outcome]:
 
 # ---------------------------------------------------------------- files
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary name in the same folder, fsync, then rename over the target:
     a reader (or a killed build) never sees a partial file."""
@@ -283,6 +287,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        # mkstemp creates 0600; published reports get the usual permissions.
+        os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
