@@ -156,7 +156,8 @@ class ReportWorker:
         prefix = f"{period.code}/{unit}"
         files: dict[str, bytes] = {}
         if "docx" in self.options.formats:
-            from reportgen.render.docx import render_appendix_xlsx, render_docx
+            from reportgen.render.docx import render_docx
+            from reportgen.render.xlsx import render_appendix_xlsx
 
             files[f"{prefix}.docx"] = render_docx(model)
             workbook = render_appendix_xlsx(model)
@@ -238,7 +239,7 @@ def _run_pool(tasks, dataset, options, jobs) -> Iterator[Outcome]:
     context = multiprocessing.get_context("forkserver")
     # Heavy imports happen once in the fork server, not in every recycled worker.
     context.set_forkserver_preload(["reportgen.build", "reportgen.compose", "reportgen.render.docx",
-                                    "reportgen.render.pdf"])
+                                    "reportgen.render.xlsx", "reportgen.render.pdf"])
     payload = pickle.dumps((dataset, options), protocol=pickle.HIGHEST_PROTOCOL)
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
                              initializer=_init_pool_worker, initargs=(payload,),
@@ -393,6 +394,9 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
           zip_output: bool = False) -> BuildSummary:
     summary = BuildSummary()
     with build_lock(out):
+        # Temporary files of a build that was killed mid-write: never complete, never listed.
+        for stale in out.rglob(".*.tmp"):
+            stale.unlink(missing_ok=True)
         manifest = Manifest(out)
         tasks = plan(dataset, period, units, options)
         todo = []
