@@ -69,6 +69,7 @@ class Outcome:
     files: dict[str, bytes] = field(default_factory=dict)  # relative path → bytes
     reason: str = ""
     seconds: float = 0.0
+    peak_rss_mb: float = 0.0  # the worker process's peak memory so far (benchmarks print it)
 
 
 # ---------------------------------------------------------------- keys
@@ -142,10 +143,10 @@ class ReportWorker:
         try:
             files = self.render(task.unit, Period.parse(task.period))
         except Exception as error:  # a unit's failure must not stop the others: report it
-            reason = _failure_reason(error)
-            return Outcome(task.unit, task.period, "failed", reason=reason,
-                           seconds=time.perf_counter() - started)
-        return Outcome(task.unit, task.period, "built", files, seconds=time.perf_counter() - started)
+            return Outcome(task.unit, task.period, "failed", reason=_failure_reason(error),
+                           seconds=time.perf_counter() - started, peak_rss_mb=_peak_rss_mb())
+        return Outcome(task.unit, task.period, "built", files, seconds=time.perf_counter() - started,
+                       peak_rss_mb=_peak_rss_mb())
 
     def render(self, unit: str, period: Period) -> dict[str, bytes]:
         from reportgen.compose import ComposeOptions, compose_report
@@ -173,6 +174,12 @@ class ReportWorker:
         files[f"{prefix}.figures.json"] = (json.dumps(document, ensure_ascii=False, indent=1,
                                                       sort_keys=True) + "\n").encode()
         return files
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
 def _failure_reason(error: Exception) -> str:
