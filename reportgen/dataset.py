@@ -170,8 +170,16 @@ def clean_text(text: object) -> tuple[str, bool]:
     value = unicodedata.normalize("NFC", str(text))
     stripped = _ILLEGAL_XML.sub("", value)
     had_illegal = stripped != value
-    lines = [_SPACES.sub(" ", line).strip() for line in stripped.replace("\r\n", "\n").split("\n")]
-    return "\n".join(lines).strip(), had_illegal
+    lines = stripped.replace("\r\n", "\n").split("\n")
+    if len(lines) == 1:
+        return _SPACES.sub(" ", lines[0]).strip(), had_illegal
+    # Multi-line cells (notes, YAML in the settings sheet) keep each line's indentation.
+    cleaned = []
+    for line in lines:
+        body = line.lstrip(" \t\u00a0")
+        indent = line[: len(line) - len(body)].replace("\t", "    ").replace("\u00a0", " ")
+        cleaned.append(indent + _SPACES.sub(" ", body).rstrip())
+    return "\n".join(cleaned).strip("\n").rstrip(), had_illegal
 
 
 def parse_count(text: str, *, allow_decimal: bool) -> int | Decimal | None:

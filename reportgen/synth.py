@@ -1,0 +1,352 @@
+"""Synthetic datasets for benchmarks and bulk tests.
+
+`generate_dataset(out_dir, units=700, indicators=20, periods=5, seed=0, depth=2)` writes
+a folder in the dataset layout (interface.md §1) that passes every consistency rule:
+a root province, its districts and (depth >= 3) communes/wards below them, the core
+indicators (a subset of whole "trong đó" groups when fewer are asked for; extra custom
+indicators declared in indicators.csv when more), periods 2022-H1, 2022-Y, 2023-H1, …,
+annual targets, and a couple of notes. The same arguments always give the same bytes.
+
+Only leaves carry values by default; `parent_totals=True` also writes each parent's
+explicit `total` row (equal to the sum of its children plus its own value) and gives
+the root an `own` share of the first indicator.
+"""
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+CATALOGUE_FILE = Path(__file__).parent / "catalogue" / "core.csv"
+CATALOGUE_COLUMNS = ("code", "name", "unit", "parent", "exhaustive", "additive", "kind")
+_SYLLABLES = (
+    "An", "Bình", "Hòa", "Phú", "Thạnh", "Tân", "Long", "Mỹ", "Đông", "Tây", "Nam", "Bắc",
+    "Vĩnh", "Phước", "Thuận", "Lộc", "Hưng", "Xuân", "Hải", "Sơn", "Thành", "Quang",
+    "Trung", "Đức", "Minh", "Hiệp", "Khánh", "Lạc", "Yên", "Cẩm",
+)
+_DISTRICT_LEVELS = (("huyen", "Huyện"), ("quan", "Quận"), ("huyen", "Huyện"), ("thi-xa", "Thị xã"))
+_COMMUNE_LEVELS = (("xa", "Xã"), ("phuong", "Phường"), ("xa", "Xã"), ("thi-tran", "Thị trấn"))
+
+
+def _read_catalogue() -> list[dict[str, str]]:
+    with CATALOGUE_FILE.open(encoding="utf-8", newline="") as handle:
+        return [{k: (row.get(k) or "") for k in CATALOGUE_COLUMNS} for row in csv.DictReader(handle)]
+
+
+def period_codes(count: int, first_year: int = 2022) -> list[str]:
+    """2022-H1, 2022-Y, 2023-H1, … (`count` of them)."""
+    return [f"{first_year + i // 2}-{'H1' if i % 2 == 0 else 'Y'}" for i in range(count)]
+
+
+# ------------------------------------------------------------------ units
+
+def _level_counts(units: int, depth: int) -> list[int]:
+    """How many units on each level: 1 root, then geometric growth to the leaves."""
+    if depth < 1:
+        raise ValueError("depth must be at least 1")
+    if units < depth:
+        raise ValueError(f"{units} unit(s) cannot fill {depth} levels")
+    if depth == 1:
+        if units != 1:
+            raise ValueError("depth 1 holds only the root")
+        return [1]
+    # find the branching factor b with 1 + b + … + b^(depth-1) ≈ units
+    lo, hi = 1.0, float(units)
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if sum(mid ** k for k in range(depth)) < units:
+            lo = mid
+        else:
+            hi = mid
+    counts = [1]
+    for k in range(1, depth - 1):
+        counts.append(max(counts[-1], round(lo ** k)))
+    counts.append(units - sum(counts))
+    if counts[-1] < counts[-2]:  # too few leaves: flatten the middle levels
+        for k in range(1, depth - 1):
+            counts[k] = 1
+        counts[-1] = units - (depth - 1)
+    return counts
+
+
+def _names(rng: random.Random):
+    pairs = [f"{a} {b}" for a in _SYLLABLES for b in _SYLLABLES if a != b]
+    rng.shuffle(pairs)
+    round_ = 0
+    while True:
+        for pair in pairs:
+            yield pair if round_ == 0 else f"{pair} {round_ + 1}"
+        round_ += 1
+
+
+def _make_units(count: int, depth: int, rng: random.Random) -> list[dict[str, str]]:
+    counts = _level_counts(count, depth)
+    names = _names(rng)
+    rows = [{"code": "01", "name": "Tỉnh Thử Nghiệm", "level": "province", "parent": ""}]
+    previous = ["01"]
+    width = 2
+    for k, n in enumerate(counts[1:], start=1):
+        width = max(2 * k + 1, len(str(n)), width + 1)  # codes never collide across levels
+        levels = _DISTRICT_LEVELS if k == 1 else _COMMUNE_LEVELS
+        current = []
+        for i in range(n):
+            code = str(i + 1).zfill(width)
+            level, word = levels[i % len(levels)] if k == 1 else levels[(i // 7) % len(levels)]
+            rows.append({"code": code, "name": f"{word} {next(names)}", "level": level,
+                         "parent": previous[i % len(previous)]})
+            current.append(code)
+        previous = current
+    # children listed right after their parents, each level in code order
+    by_parent: dict[str, list[dict[str, str]]] = {}
+    for row in rows[1:]:
+        by_parent.setdefault(row["parent"], []).append(row)
+    ordered: list[dict[str, str]] = []
+
+    def visit(row):
+        ordered.append(row)
+        for child in sorted(by_parent.get(row["code"], []), key=lambda r: r["code"]):
+            visit(child)
+
+    visit(rows[0])
+    return ordered
+
+
+# ------------------------------------------------------------------ indicators
+
+def _make_indicators(count: int, rng: random.Random) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(the indicators used, the custom rows for indicators.csv). A subset of the core
+    keeps whole groups (a total with all its parts), groups first, then singles."""
+    if count < 1:
+        raise ValueError("at least one indicator")
+    core = _read_catalogue()
+    groups = [[row] + [r for r in core if r["parent"] == row["code"]] for row in core if not row["parent"]]
+    if count <= len(core):
+        chosen: list[dict[str, str]] = []
+        ordered = [g for g in groups if len(g) > 1] + [g for g in groups if len(g) == 1]
+        for group in ordered:
+            if len(chosen) + len(group) <= count:
+                chosen.extend(group)
+        if len(chosen) != count:  # cannot happen with the core catalogue; be explicit
+            raise ValueError(f"cannot choose {count} indicators in whole groups")
+        order = {row["code"]: i for i, row in enumerate(core)}
+        return sorted(chosen, key=lambda r: order[r["code"]]), []
+    custom: list[dict[str, str]] = []
+    k = 0
+    while len(core) + len(custom) < count:
+        k += 1
+        code = f"custom_{k:03d}"
+        kind = "stock" if k % 3 == 0 else "flow"
+        room = count - len(core) - len(custom)
+        if k % 4 == 1 and room >= 3:  # a total with two exhaustive parts
+            custom.append({"code": code, "name": f"Chỉ tiêu bổ sung số {k}", "unit": "người",
+                           "parent": "", "exhaustive": "true", "additive": "true", "kind": kind})
+            for suffix, label in (("a", "nam"), ("b", "nữ")):
+                custom.append({"code": f"{code}{suffix}", "name": label, "unit": "người",
+                               "parent": code, "exhaustive": "", "additive": "true", "kind": kind})
+        else:
+            custom.append({"code": code, "name": f"Chỉ tiêu bổ sung số {k}",
+                           "unit": rng.choice(("người", "lượt người", "cuộc", "cơ sở")),
+                           "parent": "", "exhaustive": "", "additive": "true", "kind": kind})
+    return core + custom, custom
+
+
+# ------------------------------------------------------------------ values
+
+def _is_true(text: str) -> bool:
+    return text.strip().lower() == "true"
+
+
+def generate_dataset(out_dir: Path, *, units: int = 700, indicators: int = 20, periods: int = 5,
+                     seed: int = 0, depth: int = 2, parent_totals: bool = False,
+                     notes: bool = True) -> Path:
+    """Write a valid synthetic dataset folder at `out_dir` (created; files overwritten)
+    and return it. `units` counts every unit, the root included."""
+    if periods < 1:
+        raise ValueError("at least one period")
+    rng = random.Random(seed)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    unit_rows = _make_units(units, depth, rng)
+    used, custom = _make_indicators(indicators, rng)
+    period_list = period_codes(periods)
+    years = sorted({int(p[:4]) for p in period_list})
+
+    children: dict[str, list[str]] = {}
+    for row in unit_rows:
+        if row["parent"]:
+            children.setdefault(row["parent"], []).append(row["code"])
+    codes = [row["code"] for row in unit_rows]
+    leaves = [c for c in codes if c not in children]
+    size = {c: rng.lognormvariate(0, 0.6) for c in leaves}  # a unit's lasting scale
+
+    used_codes = [row["code"] for row in used]
+    by_code = {row["code"]: row for row in used}
+    parts_of = {c: [r["code"] for r in used if r["parent"] == c] for c in used_codes}
+    totals = [c for c in used_codes if not by_code[c]["parent"]]
+    scale = {c: rng.choice((3, 8, 20, 60, 150)) for c in totals}
+
+    values: dict[tuple[str, str, str], int] = {}  # (period, unit, indicator) for leaves
+
+    def leaf_figures(code: str, unit: str, period_index: int) -> dict[str, int]:
+        """One leaf's figures for a total and its parts at one period."""
+        row = by_code[code]
+        parts = parts_of[code]
+        flow = (row["kind"] or "flow") == "flow"
+        period = period_list[period_index]
+        base = scale[code] * size[unit]
+        earlier = None
+        if flow and period.endswith("-Y") and f"{period[:4]}-H1" in period_list:
+            earlier = f"{period[:4]}-H1"
+        if parts and _is_true(row["exhaustive"]):
+            figures = {}
+            for part in parts:
+                start = values.get((earlier, unit, part), 0) if earlier else 0
+                add = int(base * rng.uniform(0.2, 0.9) / len(parts)) if earlier else \
+                    int(base * rng.uniform(0.3, 1.1) / len(parts))
+                figures[part] = start + add
+            figures[code] = sum(figures.values())
+            return figures
+        start = values.get((earlier, unit, code), 0) if earlier else 0
+        total = start + int(base * rng.uniform(0.3, 1.1))
+        figures = {code: total}
+        for part in parts:  # not exhaustive: each part at most the total
+            low = values.get((earlier, unit, part), 0) if earlier else 0
+            figures[part] = min(total, max(low, int(total * rng.uniform(0.2, 0.6))))
+        return figures
+
+    for index, period in enumerate(period_list):
+        for unit in leaves:
+            for code in totals:
+                for key, value in leaf_figures(code, unit, index).items():
+                    values[(period, unit, key)] = value
+
+    own: dict[tuple[str, str], int] = {}  # (period, indicator) → the root's own value
+    if parent_totals and totals:
+        code = totals[0]
+        parts = parts_of[code]
+        exhaustive = bool(parts) and _is_true(by_code[code]["exhaustive"])
+        keys = parts if exhaustive else [code]
+        for index, period in enumerate(period_list):
+            earlier = f"{period[:4]}-H1" if period.endswith("-Y") and f"{period[:4]}-H1" in period_list else None
+            for key in keys:
+                start = own.get((earlier, key), 0) if earlier else 0
+                own[(period, key)] = start + rng.randint(0, 5)
+            if exhaustive:
+                own[(period, code)] = sum(own[(period, p)] for p in parts)
+            else:
+                for part in parts:
+                    own[(period, part)] = 0
+
+    def unit_value(period: str, unit: str, code: str) -> int:
+        if unit not in children:
+            return values[(period, unit, code)]
+        total = sum(unit_value(period, c, code) for c in children[unit])
+        if unit == codes[0]:
+            total += own.get((period, code), 0)
+        return total
+
+    value_rows: list[list] = []
+    for period in period_list:
+        for unit in codes:
+            is_parent = unit in children
+            if is_parent and not parent_totals:
+                continue
+            for code in used_codes:
+                if is_parent:
+                    value_rows.append([unit, period, code, unit_value(period, unit, code), "total"])
+                    if unit == codes[0] and (period, code) in own:
+                        value_rows.append([unit, period, code, own[(period, code)], "own"])
+                else:
+                    value_rows.append([unit, period, code, values[(period, unit, code)], ""])
+
+    # targets: flows' totals, every unit, every year; a parent's plan covers its children
+    target_codes = [c for c in totals if (by_code[c]["kind"] or "flow") == "flow"][:4]
+    plan: dict[tuple[int, str, str], int] = {}
+    for year in years:
+        for code in target_codes:
+            for unit in leaves:
+                plan[(year, unit, code)] = max(1, int(scale[code] * size[unit] * rng.uniform(1.4, 2.2)))
+
+    def unit_plan(year: int, unit: str, code: str) -> int:
+        if unit not in children:
+            return plan[(year, unit, code)]
+        return sum(unit_plan(year, c, code) for c in children[unit]) + (5 if unit == codes[0] else 0)
+
+    target_rows = [[unit, year, code, unit_plan(year, unit, code)]
+                   for year in years for unit in codes for code in target_codes]
+
+    _write_csv(out_dir / "units.csv", ["code", "name", "level", "parent"],
+               [[r["code"], r["name"], r["level"], r["parent"]] for r in unit_rows])
+    if custom:
+        _write_csv(out_dir / "indicators.csv", list(CATALOGUE_COLUMNS),
+                   [[r[c] for c in CATALOGUE_COLUMNS] for r in custom])
+    elif (out_dir / "indicators.csv").exists():
+        (out_dir / "indicators.csv").unlink()
+    _write_csv(out_dir / "values.csv", ["unit", "period", "indicator", "value", "scope"], value_rows)
+    _write_csv(out_dir / "targets.csv", ["unit", "year", "indicator", "target"], target_rows)
+    (out_dir / "dataset.yaml").write_text(_settings_yaml(period_list), encoding="utf-8")
+    if notes:
+        _write_notes(out_dir, period_list[-1], [codes[0]] + [c for c in codes[1:3]])
+    return out_dir
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _settings_yaml(period_list: list[str]) -> str:
+    dates = "\n".join(
+        f'  "{p}": "{int(p[:4]) + (1 if p.endswith("-Y") else 0)}-{"01-05" if p.endswith("-Y") else "07-05"}"'
+        for p in period_list)
+    return f"""# Synthetic dataset written by reportgen.synth (benchmarks and tests).
+title: "Phòng, chống tệ nạn xã hội"
+root: "01"
+percent_decimals: 1
+leading_zero_counts: false
+issue_dates:
+{dates}
+agency:
+  province: {{parent: "UBND {{{{ unit.name | upper }}}}", name: "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", short: "SLĐTBXH"}}
+  quan: {{parent: "UBND {{{{ unit.name | upper }}}}", name: "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", short: "LĐTBXH"}}
+  huyen: {{parent: "UBND {{{{ unit.name | upper }}}}", name: "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", short: "LĐTBXH"}}
+  thi-xa: {{parent: "UBND {{{{ unit.name | upper }}}}", name: "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", short: "LĐTBXH"}}
+  xa: {{parent: "", name: "UBND {{{{ unit.name | upper }}}}", short: "UBND"}}
+  phuong: {{parent: "", name: "UBND {{{{ unit.name | upper }}}}", short: "UBND"}}
+  thi-tran: {{parent: "", name: "UBND {{{{ unit.name | upper }}}}", short: "UBND"}}
+addressees:
+  province: ["Cục Phòng, chống tệ nạn xã hội (Bộ LĐ-TB&XH)"]
+  quan: ["Sở Lao động - Thương binh và Xã hội"]
+  huyen: ["Sở Lao động - Thương binh và Xã hội"]
+  thi-xa: ["Sở Lao động - Thương binh và Xã hội"]
+  xa: ["Phòng Lao động - Thương binh và Xã hội"]
+  phuong: ["Phòng Lao động - Thương binh và Xã hội"]
+  thi-tran: ["Phòng Lao động - Thương binh và Xã hội"]
+signer:
+  province: {{authority: "KT. GIÁM ĐỐC", title: "PHÓ GIÁM ĐỐC", name: "Nguyễn Văn An"}}
+  quan: {{authority: "", title: "TRƯỞNG PHÒNG", name: "Lê Thị Bình"}}
+  huyen: {{authority: "", title: "TRƯỞNG PHÒNG", name: "Lê Thị Bình"}}
+  thi-xa: {{authority: "", title: "TRƯỞNG PHÒNG", name: "Lê Thị Bình"}}
+  xa: {{authority: "TM. ỦY BAN NHÂN DÂN", title: "CHỦ TỊCH", name: "Phạm Văn Cường"}}
+  phuong: {{authority: "TM. ỦY BAN NHÂN DÂN", title: "CHỦ TỊCH", name: "Phạm Văn Cường"}}
+  thi-tran: {{authority: "TM. ỦY BAN NHÂN DÂN", title: "CHỦ TỊCH", name: "Phạm Văn Cường"}}
+recipients: ["- Như trên;", "- Lưu: VT."]
+"""
+
+
+def _write_notes(out_dir: Path, period: str, units: list[str]) -> None:
+    folder = out_dir / "notes" / period
+    folder.mkdir(parents=True, exist_ok=True)
+    for unit in units:
+        (folder / f"{unit}.md").write_text(
+            "## Tồn tại, hạn chế và nguyên nhân\n\n"
+            "Đội ngũ cán bộ làm công tác phòng, chống tệ nạn xã hội cấp xã còn kiêm nhiệm.\n\n"
+            "## Phương hướng, nhiệm vụ\n\n"
+            "- Tiếp tục rà soát, lập hồ sơ quản lý người nghiện ma túy.\n"
+            "- Duy trì hoạt động các mô hình quản lý sau cai nghiện.\n\n"
+            "## Đề xuất, kiến nghị\n\n"
+            "Đề nghị cấp trên quan tâm bố trí kinh phí cho công tác quản lý sau cai nghiện.\n",
+            encoding="utf-8")
