@@ -1,0 +1,108 @@
+"""Appendix tables → one XLSX workbook, the machine-readable twin of the report's data
+tables (Nghị định 09/2019 asks reports to be machine-readable where it can).
+
+One sheet per Table found in the appendices, in order: row 1 holds Table.data_header,
+then Table.data_rows as raw values (int, Decimal, str, None), never the formatted
+strings of the printed table. Same model, same bytes (see zipfix.py).
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.packaging.core import DocumentProperties
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.xml.functions import tostring
+
+from reportgen.model import ReportModel, Table
+from reportgen.render.docx import utc_naive, xml_safe
+from reportgen.render.zipfix import normalize_zip
+
+SHEET_NAME_MAX = 31  # Excel's limit
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _appendix_tables(model: ReportModel) -> list[tuple[str, Table]]:
+    found = []
+    for appendix in model.appendices:
+        tables = [b for b in appendix.blocks if isinstance(b, Table)]
+        for number, table in enumerate(tables, 1):
+            label = appendix.label if len(tables) == 1 else f"{appendix.label} ({number})"
+            found.append((label, table))
+    return found
+
+
+def _sheet_title(label: str, used: set[str]) -> str:
+    base = _SHEET_FORBIDDEN.sub("-", xml_safe(label)).strip("'").strip() or "Sheet"
+    base = base[:SHEET_NAME_MAX]
+    title, counter = base, 2
+    while title.lower() in used:
+        suffix = f" {counter}"
+        title = base[:SHEET_NAME_MAX - len(suffix)] + suffix
+        counter += 1
+    used.add(title.lower())
+    return title
+
+
+def _value(value: object) -> object:
+    if isinstance(value, str):
+        return xml_safe(value)
+    return value
+
+
+def _header_and_rows(table: Table) -> tuple[tuple[str, ...], tuple[tuple[object, ...], ...]]:
+    if table.data_header or table.data_rows:
+        return table.data_header, table.data_rows
+    # No machine-readable twin was composed: ship the printed cells as text rather
+    # than drop the table (numbers stay as the report shows them).
+    rows = table.rows + ((table.total,) if table.total is not None else ())
+    return tuple(c.title for c in table.columns), rows
+
+
+def _core_xml(model: ReportModel) -> bytes:
+    info = model.info
+    created = utc_naive(info.created)
+    props = DocumentProperties(
+        creator=xml_safe(info.author), lastModifiedBy=xml_safe(info.author),
+        title=xml_safe(info.title), subject=xml_safe(info.subject),
+        keywords=xml_safe(info.keywords), language=xml_safe(info.language),
+        created=created, modified=created,
+    )
+    return b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + \
+        tostring(props.to_tree())
+
+
+def render_appendix_xlsx(model: ReportModel) -> bytes | None:
+    """The appendix tables as XLSX bytes, or None when the appendices hold no table."""
+    tables = _appendix_tables(model)
+    if not tables:
+        return None
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    for label, table in tables:
+        sheet = workbook.create_sheet(_sheet_title(label, used))
+        header, rows = _header_and_rows(table)
+        sheet.append([_value(v) for v in header])
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in rows:
+            sheet.append([_value(v) for v in row])
+        for row in sheet.iter_rows():
+            for cell in row:
+                # openpyxl turns any string starting with "=" into a formula; data is
+                # never a formula (and must not run as one in a clerk's Excel).
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+        for column, name in enumerate(header, 1):
+            sheet.column_dimensions[get_column_letter(column)].width = max(10, len(str(name)) + 2)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    # openpyxl stamps docProps/core.xml with the clock on save: write it from model.info.
+    return normalize_zip(out.getvalue(), replace={"docProps/core.xml": _core_xml(model)})
+
+
