@@ -1,0 +1,133 @@
+"""ReportModel → HTML: one self-contained page, the browser preview and the PDF's input.
+
+The Jinja templates in templates/html say what each part of the report is; print.css
+says where it goes. Nothing here formats a figure or phrases a sentence: the model
+arrives with every string ready.
+"""
+from __future__ import annotations
+
+import base64
+import io
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from reportgen.fonts import FontMissingError, SerifFaces, find_serif_faces
+from reportgen.model import Chart, Heading, Paragraph, ReportModel, Table
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "html"
+
+# Screen-only extras for the browser preview: a sheet of paper on a grey desk, and a
+# fallback face (the preview may use whatever serif the browser has; the PDF may not).
+PREVIEW_CSS = """@media screen {
+  html { background: #d9d9d9; font-family: "Liberation Serif", "Times New Roman", serif; }
+  body { background: white; width: 155mm; margin: 10mm auto; padding: 25mm 20mm 20mm 35mm; }
+  section.appendix { border-top: 1px dashed #999; margin-top: 20mm; padding-top: 10mm; }
+}"""
+
+
+INSTALL_HINT = (
+    "Install them with `apt-get install fonts-liberation2` (or run the project's "
+    "set-up), or set REPORTGEN_FONT_DIR to a folder holding the four "
+    "LiberationSerif-*.ttf files."
+)
+
+
+def serif_faces() -> SerifFaces:
+    """find_serif_faces(), with a message that says how to install the faces."""
+    try:
+        return find_serif_faces()
+    except FontMissingError as error:
+        raise FontMissingError(f"{error}. {INSTALL_HINT}") from error
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.tests.update(
+        heading=lambda block: isinstance(block, Heading),
+        paragraph=lambda block: isinstance(block, Paragraph),
+        table=lambda block: isinstance(block, Table),
+        chart=lambda block: isinstance(block, Chart),
+    )
+    env.globals["unknown_block"] = _unknown_block
+    return env
+
+
+def _unknown_block(block: object) -> str:
+    raise TypeError(f"no HTML for block type {type(block).__name__}")
+
+
+@lru_cache(maxsize=1)
+def print_css() -> str:
+    """The print stylesheet's text (parsed once per process by the PDF renderer)."""
+    return (TEMPLATE_DIR / "print.css").read_text(encoding="utf-8")
+
+
+def w3c_datetime(moment: datetime) -> str:
+    """A W3C date-time for dcterms meta tags. A naive time is written as UTC ("Z"),
+    as python-docx writes dcterms:created, so the DOCX and PDF properties agree."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
+
+
+@lru_cache(maxsize=64)
+def chart_image(chart: Chart) -> bytes:
+    """The chart as an opaque PNG: PDF/A forbids soft masks, so the alpha channel that
+    chart_png leaves is flattened onto white."""
+    from reportgen.render.chart import chart_png  # matplotlib only when a chart exists
+
+    serif_faces()  # chart_png draws in the serif faces: fail with the install hint
+    return _opaque_png(chart_png(chart))
+
+
+def chart_data_uri(chart: Chart) -> str:
+    return "data:image/png;base64," + base64.b64encode(chart_image(chart)).decode("ascii")
+
+
+def _opaque_png(png: bytes) -> bytes:
+    # IHDR colour type (byte 25): 4 = grey + alpha, 6 = RGBA.
+    if png[25] not in (4, 6):
+        return png
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, (255, 255, 255))
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    flat.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def render_html(model: ReportModel, *, standalone: bool = True) -> str:
+    """The report as HTML. standalone=True inlines print.css (plus a screen-only
+    preview style) so the file opens alone in a browser; standalone=False leaves the
+    stylesheet to the caller. Charts are data: URIs either way."""
+    return html_document(model, standalone=standalone, chart_src=chart_data_uri)
+
+
+def html_document(model: ReportModel, *, standalone: bool,
+                  chart_src: Callable[[Chart], str]) -> str:
+    """render_html with the chart references chosen by the caller: the PDF renderer
+    serves chart PNGs through its URL fetcher rather than parse base64 out of HTML."""
+    template = environment().get_template("report.html.j2")
+    return template.render(
+        model=model,
+        lang=model.info.language.split("-")[0] if model.info.language else "vi",
+        created=w3c_datetime(model.info.created),
+        standalone=standalone,
+        css=print_css() if standalone else "",
+        preview_css=PREVIEW_CSS,
+        chart_src=chart_src,
+    )
