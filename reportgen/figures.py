@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from functools import cached_property
 
-from reportgen.dataset import SCOPE_OWN, SCOPE_TOTAL, Dataset, Indicator, Unit
+from reportgen.dataset import SCOPE_OWN, Dataset, Indicator, Unit
 from reportgen.periods import Period
 
 Amount = int | Decimal

@@ -9,7 +9,7 @@ from reportgen import __version__
 from reportgen.dataset import Dataset
 from reportgen.figures import Figure, FigureBook
 from reportgen.periods import Period
-from reportgen.vi import format_count, format_percent, format_signed, format_value
+from reportgen.vi import format_percent, format_signed, format_value
 
 
 def _flatten(figures: list[Figure]) -> list[tuple[int, Figure]]:

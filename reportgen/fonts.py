@@ -26,6 +26,13 @@ FACE_FILES = {
 }
 
 
+INSTALL_HINT = (
+    "Install them with `apt-get install fonts-liberation2` (or run the project's "
+    "set-up, scripts/setup.sh), or set REPORTGEN_FONT_DIR to a folder holding the four "
+    "LiberationSerif-*.ttf files."
+)
+
+
 class FontMissingError(Exception):
     """The serif faces are not installed; the message says how to install them."""
 
@@ -60,6 +67,6 @@ def find_serif_faces() -> SerifFaces:
     if missing:
         raise FontMissingError(
             "missing font files: " + ", ".join(missing)
-            + " (searched: " + ", ".join(str(d) for d in dirs) + ")"
+            + " (searched: " + ", ".join(str(d) for d in dirs) + "). " + INSTALL_HINT
         )
     return SerifFaces(family="Liberation Serif", **found)

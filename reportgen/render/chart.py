@@ -49,5 +49,14 @@ def chart_png(chart: Chart, width_mm: float = 240.0, dpi: int = 150) -> bytes:
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    figure.savefig(buffer, format="png", metadata={"Software": None}, facecolor="white")
+    # Agg writes RGBA; PDF/A forbids soft masks, so flatten onto white and drop the alpha.
+    from PIL import Image
+
+    buffer.seek(0)
+    with Image.open(buffer) as image:
+        flat = Image.new("RGB", image.size, (255, 255, 255))
+        flat.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+    out = io.BytesIO()
+    flat.save(out, format="PNG", optimize=False)
+    return out.getvalue()

@@ -7,7 +7,6 @@ arrives with every string ready.
 from __future__ import annotations
 
 import base64
-import io
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Callable
 
 import jinja2
 
-from reportgen.fonts import FontMissingError, SerifFaces, find_serif_faces
+from reportgen.fonts import SerifFaces, find_serif_faces
 from reportgen.model import Chart, Heading, Paragraph, ReportModel, Table
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "html"
@@ -29,19 +28,9 @@ PREVIEW_CSS = """@media screen {
 }"""
 
 
-INSTALL_HINT = (
-    "Install them with `apt-get install fonts-liberation2` (or run the project's "
-    "set-up), or set REPORTGEN_FONT_DIR to a folder holding the four "
-    "LiberationSerif-*.ttf files."
-)
-
-
 def serif_faces() -> SerifFaces:
-    """find_serif_faces(), with a message that says how to install the faces."""
-    try:
-        return find_serif_faces()
-    except FontMissingError as error:
-        raise FontMissingError(f"{error}. {INSTALL_HINT}") from error
+    """The four faces, or FontMissingError whose message says how to install them."""
+    return find_serif_faces()
 
 
 @lru_cache(maxsize=1)
@@ -83,31 +72,15 @@ def w3c_datetime(moment: datetime) -> str:
 
 @lru_cache(maxsize=64)
 def chart_image(chart: Chart) -> bytes:
-    """The chart as an opaque PNG: PDF/A forbids soft masks, so the alpha channel that
-    chart_png leaves is flattened onto white."""
+    """The chart as an opaque PNG (chart_png flattens it: PDF/A forbids soft masks)."""
     from reportgen.render.chart import chart_png  # matplotlib only when a chart exists
 
-    serif_faces()  # chart_png draws in the serif faces: fail with the install hint
-    return _opaque_png(chart_png(chart))
+    return chart_png(chart)
 
 
 def chart_data_uri(chart: Chart) -> str:
     return "data:image/png;base64," + base64.b64encode(chart_image(chart)).decode("ascii")
 
-
-def _opaque_png(png: bytes) -> bytes:
-    # IHDR colour type (byte 25): 4 = grey + alpha, 6 = RGBA.
-    if png[25] not in (4, 6):
-        return png
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as image:
-        rgba = image.convert("RGBA")
-    flat = Image.new("RGB", rgba.size, (255, 255, 255))
-    flat.paste(rgba, mask=rgba.getchannel("A"))
-    out = io.BytesIO()
-    flat.save(out, format="PNG", optimize=False)
-    return out.getvalue()
 
 
 def render_html(model: ReportModel, *, standalone: bool = True) -> str:
