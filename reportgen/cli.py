@@ -27,7 +27,9 @@ class UsageError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("vi", "en"), default=None,
+    # SUPPRESS, not None: the sub-command re-parses this option and would otherwise
+    # overwrite a "reportgen --lang en validate ..." given before the command.
+    common.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS,
                         help="message language (default vi; env REPORTGEN_LANG)")
 
     parser = argparse.ArgumentParser(
@@ -79,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
     args = parser.parse_args(argv)
-    set_language(args.lang or os.environ.get("REPORTGEN_LANG") or "vi")
+    environment_language = os.environ.get("REPORTGEN_LANG", "")
+    if environment_language not in ("vi", "en"):
+        environment_language = "vi"  # LANG-style values such as "fr_FR.UTF-8": the default
+    set_language(getattr(args, "lang", None) or environment_language)
     handlers = {"validate": cmd_validate, "figures": cmd_figures, "build": cmd_build,
                 "diff": cmd_diff, "init": cmd_init}
     try:
@@ -175,7 +180,7 @@ def cmd_figures(args) -> int:
 
     unit = dataset.units[args.unit]
     table = Table(title=f"{unit.name} ({unit.code}) · {period.label}", title_justify="left")
-    headers = (N_("Code"), N_("Indicator"), N_("Value"), N_("Plan"), N_("% of plan"),
+    headers = (N_("Code"), N_("Indicator"), N_("Value"), N_("Plan"), N_("Percent of plan"),
                N_("Same period {year}"), N_("Change"))
     for index, header in enumerate(headers):
         table.add_column(_(header, year=period.year - 1), justify="left" if index < 2 else "right",
@@ -211,8 +216,9 @@ def cmd_init(args) -> int:
     try:
         created = init_dataset(args.target, template=args.template)
     except InitTargetExistsError:
-        print(f"reportgen: {_(N_('{path} already exists and is not empty; choose a new name'), path=args.target)}",
-              file=sys.stderr)
+        # Kept out of an f-string: pybabel cannot extract a message from inside one.
+        message = _(N_("{path} already exists and is not empty; choose a new name"), path=args.target)
+        print(f"reportgen: {message}", file=sys.stderr)
         return EXIT_INVALID
     print(_(N_("created {path}: fill in the values and targets, then run: reportgen validate {path}"),
             path=created))

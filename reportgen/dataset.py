@@ -13,7 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
@@ -138,7 +139,15 @@ class Dataset:
         return self.units[self.settings.root]
 
     def children(self, code: str) -> list[Unit]:
-        return [u for u in self.units.values() if u.parent == code]
+        return list(self._children_index.get(code, ()))
+
+    @cached_property
+    def _children_index(self) -> dict[str, tuple[Unit, ...]]:
+        # Built once: validation asks for the children of a unit for every figure.
+        index: dict[str, list[Unit]] = {}
+        for unit in self.units.values():
+            index.setdefault(unit.parent, []).append(unit)
+        return {parent: tuple(units) for parent, units in index.items()}
 
     def descendants(self, code: str) -> list[Unit]:
         """Every unit below `code`, parents before their children, in code order."""
@@ -167,7 +176,10 @@ def clean_text(text: object) -> tuple[str, bool]:
     """NFC, no XML-illegal characters, single spaces, stripped. Returns (text, had_illegal)."""
     if text is None:
         return "", False
-    value = unicodedata.normalize("NFC", str(text))
+    value = str(text)
+    if value.isascii() and value.isprintable() and "  " not in value and value == value.strip():
+        return value, False  # the common case (codes, figures): nothing to clean
+    value = unicodedata.normalize("NFC", value)
     stripped = _ILLEGAL_XML.sub("", value)
     had_illegal = stripped != value
     lines = stripped.replace("\r\n", "\n").split("\n")
@@ -188,7 +200,7 @@ def parse_count(text: str, *, allow_decimal: bool) -> int | Decimal | None:
     value = text.replace(" ", "")
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # not "5²": isdigit() accepts it, int() does not
         return int(value)
     if _GROUPED.match(value):
         return int(value.replace(".", ""))
@@ -251,10 +263,20 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- reading tables
 
-@dataclass
 class _Cell:
-    text: str
-    location: Location
+    """A cleaned cell; its Location is built only when asked for (a problem, a value row)."""
+
+    __slots__ = ("text", "_table", "_row", "_column")
+
+    def __init__(self, text: str, table: "_Table", row: int, column: str):
+        self.text = text
+        self._table = table
+        self._row = row
+        self._column = column
+
+    @property
+    def location(self) -> Location:
+        return self._table.location(self._row, self._column)
 
 
 class _Table:
@@ -286,21 +308,38 @@ class _Table:
         return True
 
     def records(self) -> Iterator[tuple[int, dict[str, _Cell]]]:
+        header = self.header
         for index, raw in enumerate(self.rows):
             row_number = index + 2  # the header is row 1 in both Excel and a text editor
+            if _is_clean_row(raw) and len(raw) >= len(header):
+                # The common case (codes and figures in plain ASCII): nothing to clean.
+                if not any(raw):
+                    continue
+                yield row_number, {column: _Cell(text, self, row_number, column)
+                                   for column, text in zip(header, raw)}
+                continue
             if not any(str(v).strip() for v in raw):
                 continue
             cells = {}
-            for position, column in enumerate(self.header):
+            for position, column in enumerate(header):
                 raw_value = raw[position] if position < len(raw) else ""
                 text, had_illegal = clean_text(raw_value)
-                location = self.location(row_number, column)
                 if had_illegal:
                     self.problems.append(Problem.warning(
-                        location, N_("control characters that cannot appear in a document were removed"),
+                        self.location(row_number, column),
+                        N_("control characters that cannot appear in a document were removed"),
                         fix=N_("retype the text without invisible characters"), value=text))
-                cells[column] = _Cell(text, location)
+                cells[column] = _Cell(text, self, row_number, column)
             yield row_number, cells
+
+
+def _is_clean_row(raw: list[str]) -> bool:
+    """True when clean_text would leave every cell as it is: printable ASCII, no cell
+    starting or ending with a space, no double space. Checked on the joined row, where
+    every cell boundary is a "|" (so a cell's edge space shows as "| " or " |")."""
+    joined = "|".join(raw)
+    return (joined.isascii() and joined.isprintable() and "  " not in joined
+            and "| " not in joined and " |" not in joined and joined == joined.strip())
 
 
 def _column_letter(index: int) -> str:
@@ -595,20 +634,26 @@ def _parse_values(table: _Table | None, indicators: dict[str, Indicator],
     rows: list[ValueRow] = []
     if table is None or not table.check_columns(REQUIRED_COLUMNS["values"]):
         return rows
+    known_periods: dict[str, Period] = {}
     for _row, cells in table.records():
-        period = _parse_period(cells["period"], problems)
-        indicator = indicators.get(cells["indicator"].text)
-        scope = cells["scope"].text.lower() if "scope" in cells and cells["scope"].text else SCOPE_TOTAL
+        period = _parse_period(cells["period"], problems, known_periods)
+        indicator_code = cells["indicator"].text
+        indicator = indicators.get(indicator_code)
+        scope_cell = cells.get("scope")
+        scope = scope_cell.text.lower() if scope_cell is not None and scope_cell.text else SCOPE_TOTAL
         if scope not in (SCOPE_TOTAL, SCOPE_OWN):
-            problems.append(Problem.error(cells["scope"].location, N_("unknown scope"),
+            problems.append(Problem.error(scope_cell.location, N_("unknown scope"),
                                           fix=N_("leave it empty (the unit's total) or write own (done by the unit itself)"),
                                           value=scope))
             continue
-        value = _parse_amount(cells["value"], indicator, problems)
+        value_cell = cells["value"]
+        text = value_cell.text
+        # Most figures are plain digits: skip the general parser for them.
+        value = int(text) if text.isascii() and text.isdigit() else _parse_amount(value_cell, indicator, problems)
         if period is None or value is None:
             continue
-        rows.append(ValueRow(cells["unit"].text, period, cells["indicator"].text, value, scope,
-                             cells["value"].location))
+        rows.append(ValueRow(cells["unit"].text, period, indicator_code, value, scope,
+                             value_cell.location))
     return rows
 
 
@@ -634,9 +679,15 @@ def _parse_targets(table: _Table | None, indicators: dict[str, Indicator],
     return rows
 
 
-def _parse_period(cell: _Cell, problems: list[Problem]) -> Period | None:
+def _parse_period(cell: _Cell, problems: list[Problem],
+                  known: dict[str, Period] | None = None) -> Period | None:
+    if known is not None and cell.text in known:
+        return known[cell.text]  # a dataset repeats a handful of periods on every row
     try:
-        return Period.parse(cell.text)
+        period = Period.parse(cell.text)
+        if known is not None:
+            known[cell.text] = period
+        return period
     except PeriodError:
         problems.append(Problem.error(cell.location, N_("not a period code"),
                                       fix=N_("write the period as 2023-H1, 2023-9M, 2023-Y or 2023-Q3"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 _PATTERN = re.compile(r"^(\d{4})-(H1|9M|Y|Q[1-4])$")
 ROMAN = ("I", "II", "III", "IV")
@@ -35,7 +36,7 @@ class Period:
             raise PeriodError(code)
         return cls(int(match.group(1)), match.group(2))
 
-    @property
+    @cached_property  # a dictionary key in every pass over a dataset's figures
     def code(self) -> str:
         return f"{self.year}-{self.kind}"
 

@@ -64,7 +64,8 @@ class Problem:
 
     def describe(self) -> str:
         """One line for a clerk: where, what, the value, and how to fix it."""
-        params = dict(self.params)
+        # Messages may name the offending value as {value}; it is kept in its own field.
+        params = {"value": self.value, **dict(self.params)}
         label = _(N_("error")) if self.is_error else _(N_("warning"))
         text = f"{label}: {self.location.describe()}: {_(self.message, **params)}"
         if self.value is not None and self.value != "":

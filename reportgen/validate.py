@@ -68,9 +68,8 @@ def _check_units(dataset: Dataset) -> list[Problem]:
 def _check_references(dataset: Dataset) -> list[Problem]:
     problems = []
     for row in dataset.values:
-        unit_loc = _sibling(row.location, "unit")
         if row.unit not in dataset.units:
-            problems.append(Problem.error(unit_loc, N_("unknown unit code"),
+            problems.append(Problem.error(_sibling(row.location, "unit"), N_("unknown unit code"),
                                           fix=N_("use a code from the units table (codes are text: 001, not 1)"),
                                           value=row.unit))
         if row.indicator not in dataset.indicators:
@@ -142,8 +141,9 @@ def _check_parts(dataset: Dataset) -> list[Problem]:
     Checked on the rows as given (each unit, period and scope)."""
     problems = []
     given = {(r.unit, r.period.code, r.indicator, r.scope): r for r in dataset.values}
+    parts_of = {code: dataset.parts_of(code) for code in dataset.indicators}
     for (unit, period, indicator, scope), total_row in given.items():
-        parts = dataset.parts_of(indicator)
+        parts = parts_of.get(indicator)
         if not parts:
             continue
         part_rows = [given.get((unit, period, p.code, scope)) for p in parts]
@@ -208,10 +208,15 @@ def _check_flow_order(dataset: Dataset, book: FigureBook) -> list[Problem]:
     by_year = defaultdict(list)
     for period in periods:
         by_year[period.year].append(period)
-    locations = {(r.unit, r.period.code, r.indicator): r.location for r in dataset.values if r.scope == SCOPE_TOTAL}
+    locations: dict[tuple[str, str, str], Location] = {}
+    own_locations: dict[tuple[str, str, str], Location] = {}
+    for r in dataset.values:
+        (own_locations if r.scope == SCOPE_OWN else locations)[(r.unit, r.period.code, r.indicator)] = r.location
+    # Only a figure given in a row can carry the warning (see below): skip the others.
+    given = {(unit, indicator) for unit, _period, indicator in (*locations, *own_locations)}
     for unit in dataset.units:
         for indicator in dataset.indicators.values():
-            if indicator.kind != "flow":
+            if indicator.kind != "flow" or (unit, indicator.code) not in given:
                 continue
             for year_periods in by_year.values():
                 ordered = sorted(year_periods, key=lambda p: p.sort_key)
@@ -220,8 +225,13 @@ def _check_flow_order(dataset: Dataset, book: FigureBook) -> list[Problem]:
                     late_value = book.value(unit, later, indicator.code)
                     if early_value is None or late_value is None or late_value >= early_value:
                         continue
-                    location = locations.get((unit, later.code, indicator.code)) or Location(
-                        dataset.values[0].location.file, dataset.values[0].location.sheet)
+                    location = locations.get((unit, later.code, indicator.code))
+                    if location is None:
+                        # A rolled-up total can only fall if a unit below it fell (that
+                        # row carries the warning) or its own share did: point at that.
+                        location = own_locations.get((unit, later.code, indicator.code))
+                    if location is None:
+                        continue
                     problems.append(Problem.warning(
                         location, N_("{indicator} of unit {unit} is {late} in {later}, less than {early} in {earlier}; a flow accumulates over the year"),
                         fix=N_("check both figures; if the earlier one was corrected, note it for the reviewer"),
