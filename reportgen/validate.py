@@ -19,6 +19,10 @@ def validate(dataset: Dataset, book: FigureBook | None = None) -> list[Problem]:
     book = book or FigureBook(dataset)
     problems: list[Problem] = []
     problems += _check_units(dataset)
+    if not dataset.units:
+        # The units table could not be read (its own error is already reported): checking
+        # thousands of rows against an empty table would only bury that one message.
+        return problems
     problems += _check_references(dataset)
     problems += _check_duplicates(dataset)
     problems += _check_parts(dataset)
