@@ -26,6 +26,9 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from reportgen.dataset import section_of_heading as dataset_section_of_heading
+from reportgen.render.zipfix import normalize_zip
+
 CATALOGUE_FILE = Path(__file__).parent / "catalogue" / "core.csv"
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "datasets" / "hanoi"
 
@@ -52,10 +55,6 @@ LISTS_SHEET = "lists"
 VALIDATION_ROWS = 5000  # drop-downs reach at least this row, so there is room to type
 SECTION_NAMES = {"I": "Tình hình chung", "II": "Tồn tại, hạn chế và nguyên nhân",
                  "III": "Phương hướng, nhiệm vụ", "IV": "Đề xuất, kiến nghị"}
-_SECTION_KEYWORDS = (("tinh hinh", "I"), ("ket qua", "I"), ("ton tai", "II"), ("han che", "II"),
-                     ("phuong huong", "III"), ("nhiem vu", "III"), ("de xuat", "IV"),
-                     ("kien nghi", "IV"))
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FIXED_DOC_TIME = "2000-01-01T00:00:00Z"
 _INTEGER = re.compile(r"^-?\d+$")
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
@@ -78,21 +77,10 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
                 for row in csv.DictReader(handle)]
 
 
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def section_of_heading(heading: str) -> str:
     """"Tồn tại, hạn chế và nguyên nhân" → "II". An unknown heading is returned as it is
     (the loader then reports it, with its location, instead of the text being lost)."""
-    plain = re.sub(r"^[ivx]+[.)]\s*", "", _strip_accents(heading).strip())
-    if plain.upper() in SECTION_NAMES:
-        return plain.upper()
-    for keyword, section in _SECTION_KEYWORDS:
-        if plain.startswith(keyword):
-            return section
-    return heading.strip()
+    return dataset_section_of_heading(heading) or heading.strip()
 
 
 def notes_rows(notes_dir: Path) -> list[dict[str, str]]:
@@ -361,26 +349,13 @@ def write_workbook(source: Mapping[str, Any] | Path | str, xlsx_path: Path | str
 
 
 def _normalize_zip(data: bytes) -> bytes:
-    """Fixed entry times, order and permissions, and fixed document dates, so that the
-    same content gives the same bytes."""
+    """Fixed entry metadata (zipfix) and fixed document dates: openpyxl stamps the clock
+    into docProps/core.xml, so the same content would otherwise differ per run."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
-        contents = {i.filename: source.read(i) for i in source.infolist() if not i.is_dir()}
-    core = "docProps/core.xml"
-    if core in contents:
-        text = contents[core].decode("utf-8")
-        text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                      rf"\g<1>{_FIXED_DOC_TIME}\g<3>", text)
-        contents[core] = text.encode("utf-8")
-    first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in sorted(contents, key=lambda n: (first.get(n, 2), n)):
-            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            target.writestr(info, contents[name])
-    return out.getvalue()
+        core = source.read("docProps/core.xml").decode("utf-8")
+    core = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                  lambda m: m.group(1) + _FIXED_DOC_TIME + m.group(3), core)
+    return normalize_zip(data, replace={"docProps/core.xml": core.encode("utf-8")})
 
 
 # ------------------------------------------------------------------ init
