@@ -206,7 +206,25 @@ def cmd_diff(args) -> int:
     except DiffInputError as error:
         print(f"reportgen: {_(error.message_id, **error.params)}", file=sys.stderr)
         return EXIT_INVALID
-    print(report.summary() if hasattr(report, "summary") else str(report))
+    if report.kind == "docx":
+        result = report.document
+        print(_(N_("{changes} change(s): {inserted} word(s) inserted, {deleted} deleted; "
+                   "{paragraphs} paragraph(s) and {cells} table cell(s) changed"),
+                changes=len(result.changes), inserted=result.inserted_tokens,
+                deleted=result.deleted_tokens,
+                paragraphs=result.paragraphs_changed + result.paragraphs_inserted + result.paragraphs_deleted,
+                cells=result.cells_changed))
+        for change in result.changes[:20]:
+            print(f"  {change.old_text or '∅'} → {change.new_text or '∅'}")
+    else:
+        print(_(N_("{changed} unit report(s) changed, {unchanged} unchanged"),
+                changed=len(report.units), unchanged=report.unchanged_units))
+        statuses = {"changed": N_("changed"), "added": N_("added"), "removed": N_("removed")}
+        for unit in report.units:
+            print(f"  {unit.period} {unit.unit} {unit.name}: {_(statuses[unit.status])}"
+                  + (f", {len(unit.figures)} " + _(N_("figure(s) moved")) if unit.figures else ""))
+    for path in report.files:
+        print(f"  → {path}")
     return EXIT_OK
 
 

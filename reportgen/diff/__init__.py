@@ -1,0 +1,21 @@
+"""Review diffs: redlines of two report drafts (DOCX with tracked changes, HTML) and the
+figure-level comparison of two build folders (issue 6).
+
+    redline_docx(old, new, date=...)  → NEW with w:ins/w:del against OLD (bytes)
+    redline(old, new, date=...)       → the same bytes and a DiffResult summary
+    redline_html(old, new, title=...) → one self-contained HTML page
+    diff_paths(OLD, NEW, OUT)         → what `reportgen diff` writes, as a DiffReport
+"""
+from reportgen.diff.align import Change, DiffResult
+from reportgen.diff.builds import DiffReport, FigureChange, UnitChange, diff_paths
+from reportgen.diff.compare import core_date
+from reportgen.diff.errors import DiffInputError
+from reportgen.diff.html_view import redline_html
+from reportgen.diff.redline import Redline, redline, redline_docx
+from reportgen.diff.tokens import tokenize
+
+__all__ = [
+    "Change", "DiffInputError", "DiffReport", "DiffResult", "FigureChange", "Redline",
+    "UnitChange", "core_date", "diff_paths", "redline", "redline_docx", "redline_html",
+    "tokenize",
+]

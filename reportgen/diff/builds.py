@@ -1,0 +1,391 @@
+"""`reportgen diff OLD NEW`: two DOCX drafts, or two build folders unit by unit.
+
+Two drafts give `<new-stem>.redline.docx` and `.redline.html`. Two build folders are
+compared through their manifests (interface.md §3): every unit whose outputs' sha256
+differ, or that exists on one side only, gets its figures compared (from the
+`<period>/<unit>.figures.json` written beside the reports) and its DOCX redlined; an
+index page links it all. Figures are formatted by reportgen.vi, as in the reports.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from html import escape
+from pathlib import Path
+from typing import Literal
+
+from reportgen.diff.align import DiffResult
+from reportgen.diff.compare import compare, core_date, load_pair
+from reportgen.diff.errors import (
+    MISMATCHED, MISSING_OUTPUT, NO_COMMON_PERIOD, NO_MANIFEST, NOT_FOUND, UNREADABLE_JSON,
+    DiffInputError,
+)
+from reportgen.diff.html_view import html_page, render_comparison
+from reportgen.diff.redline import DEFAULT_AUTHOR, write_redline
+from reportgen.vi import format_signed, format_value
+
+Number = int | Decimal
+_SAFE_NAME = re.compile(r"^[\w][\w.\-]*$")
+CSV_COLUMNS = ("period", "unit", "indicator", "name", "old_value", "new_value", "change")
+_STATUS_TITLES = {"changed": "có thay đổi", "added": "thêm mới", "removed": "bị xóa"}
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    period: str
+    unit: str
+    indicator: str
+    name: str
+    measure: str  # the indicator's unit of measure ("người")
+    old_value: Number | None
+    new_value: Number | None
+
+    @property
+    def change(self) -> Number | None:
+        if self.old_value is None or self.new_value is None:
+            return None
+        return self.new_value - self.old_value
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    period: str
+    unit: str
+    name: str
+    status: Literal["changed", "added", "removed"]
+    formats: tuple[str, ...]  # outputs that differ or exist on one side only
+    figures: tuple[FigureChange, ...]
+    has_figures: bool  # a figures.json was there to compare
+    redline_docx: Path | None = None
+    redline_html: Path | None = None
+    document: DiffResult | None = None
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    kind: Literal["docx", "builds"]
+    out_dir: Path
+    files: tuple[Path, ...]  # everything written, sorted
+    document: DiffResult | None = None  # two drafts: what changed
+    units: tuple[UnitChange, ...] = ()  # two builds: the units that changed
+    unchanged_units: int = 0
+
+    @property
+    def has_changes(self) -> bool:
+        if self.kind == "docx":
+            return self.document is not None and self.document.has_changes
+        return bool(self.units)
+
+
+def diff_paths(old: Path, new: Path, out_dir: Path, *, author: str = DEFAULT_AUTHOR
+               ) -> DiffReport:
+    """Compare two DOCX drafts or two build folders and write the review files to out_dir."""
+    old, new, out_dir = Path(old), Path(new), Path(out_dir)
+    for path in (old, new):
+        if not path.exists():
+            raise DiffInputError(NOT_FOUND, path=str(path))
+    if old.is_file() and new.is_file():
+        return _diff_documents(old, new, out_dir, author)
+    if old.is_dir() and new.is_dir():
+        return _diff_builds(old, new, out_dir, author)
+    raise DiffInputError(MISMATCHED, old=str(old), new=str(new))
+
+
+# ----------------------------------------------------------------------- two documents
+
+def _diff_documents(old: Path, new: Path, out_dir: Path, author: str) -> DiffReport:
+    docx_path = out_dir / f"{new.stem}.redline.docx"
+    html_path = out_dir / f"{new.stem}.redline.html"
+    title = f"So sánh: {old.name} → {new.name}"
+    result = _redline_files(old, new, docx_path, html_path, title, author)
+    return DiffReport("docx", out_dir, (docx_path, html_path), document=result)
+
+
+def _redline_files(old: Path, new: Path, docx_path: Path, html_path: Path, title: str,
+                   author: str) -> DiffResult:
+    old_bytes, new_bytes = old.read_bytes(), new.read_bytes()
+    old_package, new_package = load_pair(old_bytes, new_bytes, str(old), str(new))
+    comparison = compare(old_package, new_package)
+    page = render_comparison(comparison, title=title)  # before the marks change the XML
+    # The marks carry the new draft's own date (core properties), never the clock.
+    docx = write_redline(comparison, author=author, date=core_date(new_bytes))
+    _write_file(docx_path, docx)
+    _write_file(html_path, page.encode("utf-8"))
+    return comparison.result
+
+
+# ------------------------------------------------------------------------ two builds
+
+@dataclass(frozen=True)
+class _Build:
+    folder: Path
+    manifest: Path
+    outputs: dict[tuple[str, str], dict[str, dict]]  # (period, unit) → format → entry
+
+    def file(self, entry: dict) -> Path:
+        path = (self.folder / entry["path"]).resolve()
+        if not path.is_relative_to(self.folder.resolve()):
+            raise DiffInputError(UNREADABLE_JSON, path=str(self.manifest),
+                                 reason=f"path {entry['path']!r} is outside the build folder")
+        if not path.is_file():
+            raise DiffInputError(MISSING_OUTPUT, path=str(self.folder / entry["path"]),
+                                 manifest=str(self.manifest))
+        return path
+
+
+def _read_build(folder: Path) -> _Build:
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        raise DiffInputError(NO_MANIFEST, path=str(folder))
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DiffInputError(UNREADABLE_JSON, path=str(manifest), reason=str(error)) from error
+    entries = data.get("outputs") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise DiffInputError(UNREADABLE_JSON, path=str(manifest),
+                             reason='expected {"outputs": [...]}')
+    outputs: dict[tuple[str, str], dict[str, dict]] = {}
+    for entry in entries:
+        if not (isinstance(entry, dict)
+                and all(isinstance(entry.get(k), str)
+                        for k in ("unit", "period", "format", "path", "sha256"))):
+            raise DiffInputError(UNREADABLE_JSON, path=str(manifest),
+                                 reason=f"an output lacks unit/period/format/path/sha256: {entry}")
+        for key in ("unit", "period"):
+            if not _SAFE_NAME.match(entry[key]):
+                raise DiffInputError(UNREADABLE_JSON, path=str(manifest),
+                                     reason=f"{key} {entry[key]!r} is not a plain name")
+        outputs.setdefault((entry["period"], entry["unit"]), {})[entry["format"]] = entry
+    return _Build(folder, manifest, outputs)
+
+
+def _diff_builds(old_folder: Path, new_folder: Path, out_dir: Path, author: str) -> DiffReport:
+    old, new = _read_build(old_folder), _read_build(new_folder)
+    old_periods = sorted({period for period, _ in old.outputs})
+    new_periods = sorted({period for period, _ in new.outputs})
+    if (old_periods or new_periods) and not set(old_periods) & set(new_periods):
+        raise DiffInputError(NO_COMMON_PERIOD, old_periods=", ".join(old_periods) or "-",
+                             new_periods=", ".join(new_periods) or "-")
+    units: list[UnitChange] = []
+    labels: dict[str, str] = {}
+    unchanged = 0
+    written: list[Path] = []
+    for key in sorted(set(old.outputs) | set(new.outputs)):
+        period, unit = key
+        before, after = old.outputs.get(key, {}), new.outputs.get(key, {})
+        formats = tuple(sorted(
+            f for f in set(before) | set(after)
+            if f not in before or f not in after or before[f]["sha256"] != after[f]["sha256"]))
+        if not formats:
+            unchanged += 1
+            continue
+        status = "added" if not before else "removed" if not after else "changed"
+        old_figures = _read_figures(old, before.get("figures"))
+        new_figures = _read_figures(new, after.get("figures"))
+        name = (new_figures or old_figures or {}).get("name", "")
+        for figures in (new_figures, old_figures):
+            if figures and figures.get("label"):
+                labels.setdefault(period, figures["label"])
+        figure_changes = _figure_changes(period, unit, old_figures, new_figures,
+                                         figures_differ="figures" in formats)
+        redline_docx = redline_html = document = None
+        if "docx" in formats and "docx" in before and "docx" in after:
+            redline_docx = out_dir / period / f"{unit}.redline.docx"
+            redline_html = out_dir / period / f"{unit}.redline.html"
+            title = f"{unit} {name} · {labels.get(period, period)}: so sánh hai bản".replace(
+                "  ", " ")
+            document = _redline_files(old.file(before["docx"]), new.file(after["docx"]),
+                                      redline_docx, redline_html, title, author)
+            written += [redline_docx, redline_html]
+        units.append(UnitChange(period, unit, name, status, formats, figure_changes,
+                                bool(old_figures or new_figures), redline_docx, redline_html,
+                                document))
+    figures_html = out_dir / "figures.html"
+    figures_csv = out_dir / "figures.csv"
+    index_html = out_dir / "index.html"
+    _write_file(figures_html, _figures_page(units, labels).encode("utf-8"))
+    _write_file(figures_csv, _figures_csv(units))
+    _write_file(index_html, _index_page(old_folder, new_folder, units, labels, unchanged,
+                                        out_dir).encode("utf-8"))
+    written += [figures_html, figures_csv, index_html]
+    return DiffReport("builds", out_dir, tuple(sorted(written)), units=tuple(units),
+                      unchanged_units=unchanged)
+
+
+def _read_figures(build: _Build, entry: dict | None) -> dict | None:
+    """{"name", "label", "figures": {indicator: figure}} from one figures.json, or None."""
+    if entry is None:
+        return None
+    path = build.file(entry)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        figures = {}
+        for figure in data.get("figures") or ():
+            figures[figure["indicator"]] = {
+                "name": figure.get("name") or "", "measure": figure.get("unit") or "",
+                "value": _number(figure.get("value"))}
+        unit, period = data.get("unit") or {}, data.get("period") or {}
+        return {"name": unit.get("name") or "", "label": period.get("label") or "",
+                "figures": figures}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError,
+            TypeError, InvalidOperation) as error:
+        raise DiffInputError(UNREADABLE_JSON, path=str(path), reason=str(error)) from error
+
+
+def _number(value: object) -> Number | None:
+    """JSON ints stay ints; exact decimals arrive as strings."""
+    if value is None or isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, (str, float)):
+        return Decimal(str(value))
+    raise TypeError(f"not a number: {value!r}")
+
+
+def _figure_changes(period: str, unit: str, old: dict | None, new: dict | None, *,
+                    figures_differ: bool) -> tuple[FigureChange, ...]:
+    """Indicators whose value differs or that one side lacks; every figure of a unit that
+    was added or removed."""
+    if not figures_differ or (old is None and new is None):
+        return ()
+    before = (old or {}).get("figures", {})
+    after = (new or {}).get("figures", {})
+    order = list(after) + [code for code in before if code not in after]
+    changes = []
+    for code in order:
+        a, b = before.get(code), after.get(code)
+        old_value = a["value"] if a else None
+        new_value = b["value"] if b else None
+        if a and b and old_value == new_value:
+            continue
+        source = b or a
+        changes.append(FigureChange(period, unit, code, source["name"], source["measure"],
+                                    old_value, new_value))
+    return tuple(changes)
+
+
+# ---------------------------------------------------------------------------- writing
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write whole or not at all: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _raw(value: Number | None) -> str:
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else format(value, "f")
+
+
+def _shown(value: Number | None) -> str:
+    return "" if value is None else format_value(value)
+
+
+def _signed(value: Number | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return format_signed(value)
+    text = format_value(abs(value))
+    return text if value == 0 else ("+" if value > 0 else "-") + text
+
+
+def _marked(tag: str, text: str) -> str:
+    return f"<{tag}>{escape(text)}</{tag}>" if text else ""
+
+
+def _figures_csv(units: list[UnitChange]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for unit in units:
+        for f in unit.figures:
+            writer.writerow((f.period, f.unit, f.indicator, f.name, _raw(f.old_value),
+                             _raw(f.new_value), _raw(f.change)))
+    # With a BOM so that Excel opens the Vietnamese names as UTF-8.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _anchor(unit: UnitChange) -> str:
+    return f"u-{unit.period}-{unit.unit}"
+
+
+def _unit_heading(unit: UnitChange, labels: dict[str, str]) -> str:
+    name = f" – {unit.name}" if unit.name else ""
+    return f"{unit.unit}{name} · {labels.get(unit.period, unit.period)}"
+
+
+def _figures_page(units: list[UnitChange], labels: dict[str, str]) -> str:
+    sections = []
+    for unit in units:
+        heading = (f'<h2 id="{escape(_anchor(unit))}">{escape(_unit_heading(unit, labels))} '
+                   f'<span class="muted">({_STATUS_TITLES[unit.status]})</span></h2>')
+        if not unit.has_figures:
+            body = '<p class="muted">Không có tệp số liệu (figures.json) để so sánh.</p>'
+        elif not unit.figures:
+            body = '<p class="muted">Số liệu không thay đổi.</p>'
+        else:
+            rows = "".join(
+                f"<tr><td>{escape(f.indicator)}</td><td>{escape(f.name)}</td>"
+                f"<td>{escape(f.measure)}</td>"
+                f'<td class="num">{_marked("del", _shown(f.old_value))}</td>'
+                f'<td class="num">{_marked("ins", _shown(f.new_value))}</td>'
+                f'<td class="num">{escape(_signed(f.change))}</td></tr>'
+                for f in unit.figures)
+            body = ("<table><tr><th>Mã chỉ tiêu</th><th>Chỉ tiêu</th><th>Đơn vị tính</th>"
+                    '<th class="num">Bản cũ</th><th class="num">Bản mới</th>'
+                    f'<th class="num">Chênh lệch</th></tr>{rows}</table>')
+        sections.append(f"<section>{heading}{body}</section>")
+    if not sections:
+        sections.append("<p>Không có đơn vị nào thay đổi.</p>")
+    return html_page("Số liệu thay đổi giữa hai bản dựng",
+                     "<h1>Số liệu thay đổi giữa hai bản dựng</h1>" + "".join(sections))
+
+
+def _index_page(old: Path, new: Path, units: list[UnitChange], labels: dict[str, str],
+                unchanged: int, out_dir: Path) -> str:
+    def link(path: Path | None, text: str) -> str:
+        if path is None:
+            return ""
+        return f'<a href="{escape(path.relative_to(out_dir).as_posix())}">{text}</a>'
+
+    parts = ["<h1>So sánh hai bản dựng báo cáo</h1>",
+             f"<p>Bản cũ: <code>{escape(str(old))}</code><br>"
+             f"Bản mới: <code>{escape(str(new))}</code></p>",
+             f"<p>Số liệu thay đổi: <a href=\"figures.html\">figures.html</a> · "
+             f"<a href=\"figures.csv\">figures.csv</a></p>"]
+    for status, title in (("changed", "Đơn vị có thay đổi"), ("added", "Đơn vị thêm mới"),
+                          ("removed", "Đơn vị bị xóa")):
+        chosen = [u for u in units if u.status == status]
+        if not chosen:
+            continue
+        rows = []
+        for unit in chosen:
+            links = " · ".join(filter(None, (
+                link(unit.redline_html, "bản so sánh (HTML)"),
+                link(unit.redline_docx, "bản so sánh (DOCX)"),
+                f'<a href="figures.html#{escape(_anchor(unit))}">số liệu</a>')))
+            rows.append(f"<tr><td>{escape(labels.get(unit.period, unit.period))}</td>"
+                        f"<td>{escape(unit.unit)}</td><td>{escape(unit.name)}</td>"
+                        f"<td>{escape(', '.join(unit.formats))}</td><td>{links}</td></tr>")
+        parts.append(f"<h2>{title} ({len(chosen)})</h2><table><tr><th>Kỳ báo cáo</th>"
+                     "<th>Mã</th><th>Đơn vị</th><th>Tệp khác nhau</th><th>Xem</th></tr>"
+                     + "".join(rows) + "</table>")
+    if not units:
+        parts.append("<p>Không có đơn vị nào thay đổi.</p>")
+    parts.append(f'<p class="muted">Không thay đổi: {unchanged} đơn vị.</p>')
+    return html_page("So sánh hai bản dựng báo cáo", "".join(parts))

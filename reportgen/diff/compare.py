@@ -1,0 +1,87 @@
+"""Two DOCX drafts compared part by part: the body, then each header and footer.
+
+Both the DOCX redline and the HTML view start here, so they always show the same changes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from reportgen.diff import wml
+from reportgen.diff.errors import DiffInputError
+from reportgen.diff.align import BlockDiff, DiffResult, diff_blocks, read_blocks, summarize
+
+
+@dataclass
+class PartDiff:
+    """One header or footer part of the new document and its diff."""
+
+    kind: str  # "header" or "footer"
+    part: str  # part name in the new package, e.g. "word/header1.xml"
+    root: Any  # its w:hdr / w:ftr element
+    diffs: list[BlockDiff]
+
+
+@dataclass
+class Comparison:
+    old: wml.Package
+    new: wml.Package
+    body: list[BlockDiff]
+    parts: list[PartDiff]
+    result: DiffResult
+
+
+def load_pair(old: bytes, new: bytes, old_name: str, new_name: str
+              ) -> tuple[wml.Package, wml.Package]:
+    """Read both drafts, refusing non-DOCX files and drafts still under review."""
+    packages = []
+    for data, name in ((old, old_name), (new, new_name)):
+        package = wml.read_package(data, name)
+        wml.refuse_tracked_changes(package)
+        packages.append(package)
+    return packages[0], packages[1]
+
+
+def compare(old: wml.Package, new: wml.Package) -> Comparison:
+    old_styles, new_styles = wml.StyleSheet.of(old), wml.StyleSheet.of(new)
+    body = diff_blocks(read_blocks(old.body(), old_styles), read_blocks(new.body(), new_styles))
+    old_parts = old.header_footer_parts()
+    parts: list[PartDiff] = []
+    seen: set[str] = set()
+    for key, part in sorted(new.header_footer_parts().items()):
+        if part in seen:
+            continue
+        seen.add(part)
+        _, kind, variant = key
+        old_part = old_parts.get(key) or next(
+            (name for (_, k, v), name in sorted(old_parts.items()) if (k, v) == (kind, variant)),
+            None)
+        old_blocks = read_blocks(old.xml(old_part), old_styles) if old_part else []
+        root = new.xml(part)
+        parts.append(PartDiff(kind, part, root,
+                              diff_blocks(old_blocks, read_blocks(root, new_styles))))
+    everything = body + [d for part in parts for d in part.diffs]
+    return Comparison(old, new, body, parts, summarize(everything))
+
+
+def core_date(docx: bytes) -> datetime | None:
+    """The modified (else created) time in a DOCX's core properties: the date a redline's
+    marks carry when the caller has no better one. None when absent or unreadable."""
+    try:
+        package = wml.read_package(docx, "docx")
+        core = package.xml("docProps/core.xml") if "docProps/core.xml" in package.entries else None
+    except DiffInputError:
+        return None
+    if core is None:
+        return None
+    for name in ("modified", "created"):
+        element = core.find(f"{{http://purl.org/dc/terms/}}{name}")
+        if element is not None and element.text:
+            text = element.text.strip().replace("Z", "+00:00")
+            try:
+                return datetime.fromisoformat(text)
+            except ValueError:
+                continue
+    return None
+
