@@ -71,7 +71,7 @@ def _check_units(dataset: Dataset) -> list[Problem]:
 
 def _check_references(dataset: Dataset) -> list[Problem]:
     problems = []
-    for row in dataset.values:
+    for row in [*dataset.values, *dataset.targets]:
         if row.unit not in dataset.units:
             problems.append(Problem.error(_sibling(row.location, "unit"), N_("unknown unit code"),
                                           fix=N_("use a code from the units table (codes are text: 001, not 1)"),
@@ -80,22 +80,15 @@ def _check_references(dataset: Dataset) -> list[Problem]:
             problems.append(Problem.error(_sibling(row.location, "indicator"), N_("unknown indicator code"),
                                           fix=N_("use a code of the catalogue or declare it in indicators"),
                                           value=row.indicator))
-        elif (not dataset.indicators[row.indicator].decimal and not isinstance(row.value, int)):
+    for row in dataset.values:
+        if (row.indicator in dataset.indicators and not dataset.indicators[row.indicator].decimal
+                and not isinstance(row.value, int)):
             problems.append(Problem.error(row.location, N_("not a whole number"),
                                           fix=N_("type digits only, e.g. 1200 or 1.200"), value=row.value))
         if row.scope == SCOPE_OWN and row.unit in dataset.units and not dataset.children(row.unit):
             problems.append(Problem.error(_sibling(row.location, "scope"),
                                           N_("\"own\" is only for a unit that has units below it"),
                                           fix=N_("leave scope empty for this unit"), value=row.scope))
-    for row in dataset.targets:
-        if row.unit not in dataset.units:
-            problems.append(Problem.error(_sibling(row.location, "unit"), N_("unknown unit code"),
-                                          fix=N_("use a code from the units table (codes are text: 001, not 1)"),
-                                          value=row.unit))
-        if row.indicator not in dataset.indicators:
-            problems.append(Problem.error(_sibling(row.location, "indicator"), N_("unknown indicator code"),
-                                          fix=N_("use a code of the catalogue or declare it in indicators"),
-                                          value=row.indicator))
     for (unit, _period), sections in dataset.notes.items():
         if unit not in dataset.units:
             location = next(iter(sections.values())).location

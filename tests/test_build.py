@@ -106,33 +106,33 @@ def test_one_changed_figure_rebuilds_that_unit_and_its_parents_only(small, tmp_p
     assert sorted(o.unit for o in summary.built) == sorted([leaf.code] + ancestors)
 
 
-def test_a_unit_that_cannot_be_composed_fails_alone_with_its_reason(small, tmp_path):
+def _break_one_unit(small: Path, tmp_path: Path):
+    """A copy of the dataset where one unit has a level the settings give no agency for:
+    composing that one report must fail, the others not."""
     copy = tmp_path / "ds"
     shutil.copytree(small, copy)
     dataset = _load(copy)
     victim = next(u for u in dataset.units.values() if u.code != dataset.settings.root)
-    # A level the settings give no agency for: composing that one report must fail.
     lines = (copy / "units.csv").read_text(encoding="utf-8").splitlines()
     lines = [l.replace(f",{victim.level},", ",country,") if l.startswith(victim.code + ",") else l
              for l in lines]
     (copy / "units.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return copy, dataset, victim
+
+
+def test_a_unit_that_cannot_be_composed_fails_alone_with_its_reason(small, tmp_path):
+    copy, _dataset, victim = _break_one_unit(small, tmp_path)
     broken = _load(copy)
     units = _all_units(broken)
     summary = build(broken, _period(broken), units, tmp_path / "out", options=DOCX)
     assert [o.unit for o in summary.failed] == [victim.code]
     assert "agency" in summary.failed[0].reason
     assert len(summary.built) == len(units) - 1
+    assert not list((tmp_path / "out").rglob(f"{victim.code}.*"))  # no partial output
 
 
 def test_cli_summary_and_exit_code_when_a_unit_fails(small, tmp_path):
-    copy = tmp_path / "ds"
-    shutil.copytree(small, copy)
-    dataset = _load(copy)
-    victim = next(u for u in dataset.units.values() if u.code != dataset.settings.root)
-    lines = (copy / "units.csv").read_text(encoding="utf-8").splitlines()
-    lines = [l.replace(f",{victim.level},", ",country,") if l.startswith(victim.code + ",") else l
-             for l in lines]
-    (copy / "units.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    copy, dataset, victim = _break_one_unit(small, tmp_path)
     result = _run(["build", str(copy), "--period", _period(dataset).code, "--all", "--format", "docx",
                    "--out", str(tmp_path / "out"), "--jobs", "1"])
     assert result.returncode == 1
