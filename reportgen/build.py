@@ -491,15 +491,16 @@ def run_build_command(args) -> int:
         print(_(N_("warning: the dataset has no figures for {period}; the reports will hold placeholders only"),
                 period=period.code), file=sys.stderr)
     formats = tuple(dict.fromkeys(args.format)) or FORMATS
-    if "pdf" in formats:
-        from reportgen.fonts import FontMissingError, find_serif_faces
+    # Both formats need the faces: the PDF embeds them, the DOCX measures its rules and
+    # draws its chart with them. Fail once, up front, not once per unit.
+    from reportgen.fonts import FontMissingError, find_serif_faces
 
-        try:
-            find_serif_faces()
-        except FontMissingError as error:
-            print("reportgen: " + _(N_("the report font is not installed ({detail}). Install it with: sudo apt-get install fonts-liberation2 (or run: make setup)"),
-                                    detail=str(error)), file=sys.stderr)
-            return EXIT_INVALID
+    try:
+        find_serif_faces()
+    except FontMissingError as error:
+        print("reportgen: " + _(N_("the report font is not installed ({detail}). Install it with: sudo apt-get install fonts-liberation2 (or run: scripts/setup.sh)"),
+                                detail=str(error)), file=sys.stderr)
+        return EXIT_INVALID
     options = BuildOptions(formats=formats, pdf_variant=args.pdf_variant, compare_with=args.compare_with)
     jobs = args.jobs or os.cpu_count() or 1
     reporter = ProgressReporter(len(units))

@@ -159,3 +159,14 @@ def test_init_writes_a_workbook_with_drop_down_codes_and_refuses_to_overwrite(tm
     again = run("init", str(target))
     assert again.returncode == 1
     assert "Traceback" not in again.stderr
+
+
+def test_build_without_the_report_font_says_how_to_install_it(tmp_path):
+    env = dict(os.environ, REPORTGEN_FONT_DIR=str(tmp_path / "no-fonts"), REPORTGEN_LANG="en")
+    result = subprocess.run([sys.executable, "-m", "reportgen", "build", str(SAMPLE), "--period", "2023-H1",
+                             "--unit", "01", "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert "apt-get install fonts-liberation2" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list((tmp_path / "out").rglob("*.pdf"))
