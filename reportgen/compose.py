@@ -151,13 +151,13 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
     environment = _environment(settings.percent_decimals, settings.leading_zero_counts)
     notes = {key: section.paragraphs
              for key, section in dataset.notes.get((unit_code, period.code), {}).items()}
-    narrative = environment.get_template("report.md.j2").render(
+    template = "annual.md.j2" if period.kind == "Y" else "semiannual.md.j2"
+    narrative = environment.get_template(template).render(
         unit=unit, period=period, prior_year=period.year - 1, topic=topic,
         agency_name=agency_words, actor=_children_phrase(children) if children else unit.name,
         f={fig.indicator.code: fig for fig in figures},
         extra=[fig for fig in figures if not fig.indicator.core],
         notes=notes, appendix_labels=_join_labels(labels),
-        plan_word="KH năm" if period.kind != "Y" else "kế hoạch năm",
     )
     body = _close(parse_narrative(narrative))
 
