@@ -109,7 +109,7 @@ class KeyMaker:
 
     def key(self, unit: str, period: Period, extra_periods: Iterable[Period] = ()) -> str:
         periods = {period.code, period.same_period_last_year().code} | {p.code for p in extra_periods}
-        years = {str(p.year) for p in [period]}
+        year = str(period.year)  # targets are read for the report's own year only
         units = [self.dataset.units[unit]] + self.dataset.descendants(unit)
         lines = []
         parent = self.dataset.units.get(self.dataset.units[unit].parent or "")
@@ -119,7 +119,7 @@ class KeyMaker:
             lines.append(f"u|{member.code}|{member.name}|{member.level}|{member.parent}")
             for row in self.rows_by_unit.get(member.code, ()):
                 kind, first = row.split("|", 2)[:2]
-                if (kind == "v" and first in periods) or (kind == "t" and first in years):
+                if (kind == "v" and first in periods) or (kind == "t" and first == year):
                     lines.append(f"{member.code}|{row}")
         notes = self.dataset.notes.get((unit, period.code), {})
         for section in sorted(notes):
