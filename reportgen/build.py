@@ -226,7 +226,7 @@ def _dask_run(task: Task, payload) -> Outcome:
 # ---------------------------------------------------------------- executors
 
 def run_tasks(tasks: list[Task], dataset: Dataset, options: BuildOptions, *, jobs: int,
-              executor: str = "local") -> Iterator[Outcome]:
+              executor: str = "local", tasks_per_worker: int = TASKS_PER_WORKER) -> Iterator[Outcome]:
     if not tasks:
         return iter(())
     if executor.startswith("dask://") or executor.startswith("tcp://"):
@@ -236,24 +236,23 @@ def run_tasks(tasks: list[Task], dataset: Dataset, options: BuildOptions, *, job
     if jobs <= 1 or len(tasks) == 1:
         worker = ReportWorker(dataset, options)
         return (worker.run(task) for task in tasks)
-    return _run_pool(tasks, dataset, options, jobs)
+    return _run_pool(tasks, dataset, options, jobs, tasks_per_worker)
 
 
-def _run_pool(tasks, dataset, options, jobs) -> Iterator[Outcome]:
+def _run_pool(tasks, dataset, options, jobs, tasks_per_worker) -> Iterator[Outcome]:
+    # multiprocessing.Pool, not ProcessPoolExecutor: the latter's max_tasks_per_child
+    # deadlocks on Python 3.11-3.13 once a worker retires with tasks still queued
+    # (CPython gh-115634); Pool's maxtasksperchild replaces workers reliably.
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("forkserver")
     # Heavy imports happen once in the fork server, not in every recycled worker.
     context.set_forkserver_preload(["reportgen.build", "reportgen.compose", "reportgen.render.docx",
                                     "reportgen.render.xlsx", "reportgen.render.pdf"])
     payload = pickle.dumps((dataset, options), protocol=pickle.HIGHEST_PROTOCOL)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
-                             initializer=_init_pool_worker, initargs=(payload,),
-                             max_tasks_per_child=TASKS_PER_WORKER) as pool:
-        futures = [pool.submit(_pool_run, task) for task in tasks]
-        for future in as_completed(futures):
-            yield future.result()
+    with context.Pool(processes=min(jobs, len(tasks)), initializer=_init_pool_worker,
+                      initargs=(payload,), maxtasksperchild=tasks_per_worker) as pool:
+        yield from pool.imap_unordered(_pool_run, tasks, chunksize=1)
 
 
 def _run_dask(tasks, dataset, options, address) -> Iterator[Outcome]:
@@ -398,7 +397,7 @@ def plan(dataset: Dataset, period: Period, units: list[str], options: BuildOptio
 def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
           options: BuildOptions = BuildOptions(), jobs: int = 1, executor: str = "local",
           force: bool = False, on_outcome: Callable[[Outcome], None] | None = None,
-          zip_output: bool = False) -> BuildSummary:
+          zip_output: bool = False, tasks_per_worker: int = TASKS_PER_WORKER) -> BuildSummary:
     summary = BuildSummary()
     with build_lock(out):
         # Temporary files of a build that was killed mid-write: never complete, never listed.
@@ -416,7 +415,8 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
             else:
                 todo.append(task)
         keys = {t.unit: t.key for t in todo}
-        for outcome in run_tasks(todo, dataset, options, jobs=jobs, executor=executor):
+        for outcome in run_tasks(todo, dataset, options, jobs=jobs, executor=executor,
+                                 tasks_per_worker=tasks_per_worker):
             if outcome.status == "built":
                 manifest.forget(outcome.unit, outcome.period)
                 for relative, data in sorted(outcome.files.items()):

@@ -160,6 +160,23 @@ def test_jobs_1_and_jobs_2_give_byte_identical_files(small, tmp_path):
     assert _files(tmp_path / "one") == _files(tmp_path / "two")
 
 
+def test_workers_are_recycled_without_stalling_the_queue(small, tmp_path):
+    """More tasks than jobs × tasks-per-worker: retired workers must be replaced (the
+    stdlib ProcessPoolExecutor hangs here on Python 3.11, CPython gh-115634)."""
+    import threading
+
+    dataset = _load(small)
+    units = _all_units(dataset)
+    result = {}
+    thread = threading.Thread(target=lambda: result.setdefault("summary", build(
+        dataset, _period(dataset), units, tmp_path, options=DOCX, jobs=2, tasks_per_worker=2)),
+        daemon=True)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the build stalled when workers were recycled"
+    assert sorted(o.unit for o in result["summary"].built) == sorted(units)
+
+
 def test_zip_holds_the_period_outputs_and_the_manifest(small, tmp_path):
     import zipfile
 
