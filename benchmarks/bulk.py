@@ -6,7 +6,7 @@ Measured on the 31 Hà Nội reports (DOCX + PDF, 2023-H1):
   with two isolated profiles in parallel.
 Then a generated province (DOCX only and DOCX + PDF) at 50, 200 and 700 units: units/s
 and the peak memory of a worker process.
-Options: --runs N (default 3), --skip-scale, --scale-sizes 50,200,700
+Options: --runs N (default 3), --skip-scale, --skip-hanoi, --scale-sizes 50,200,700
 """
 from __future__ import annotations
 
@@ -135,10 +135,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--skip-hanoi", action="store_true")
     parser.add_argument("--scale-sizes", default="50,200,700")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    hanoi(args.runs)
+    if not args.skip_hanoi:
+        hanoi(args.runs)
     if not args.skip_scale:
         scale([int(s) for s in args.scale_sizes.split(",")])
 

@@ -195,9 +195,10 @@ def _failure_reason(error: Exception) -> str:
 _worker: ReportWorker | None = None
 
 
-def _init_pool_worker(payload: bytes) -> None:
+def _init_pool_worker(payload_path: str) -> None:
     global _worker
-    dataset, options = pickle.loads(payload)
+    with open(payload_path, "rb") as stream:
+        dataset, options = pickle.load(stream)
     _worker = ReportWorker(dataset, options)
 
 
@@ -249,10 +250,14 @@ def _run_pool(tasks, dataset, options, jobs, tasks_per_worker) -> Iterator[Outco
     # Heavy imports happen once in the fork server, not in every recycled worker.
     context.set_forkserver_preload(["reportgen.build", "reportgen.compose", "reportgen.render.docx",
                                     "reportgen.render.xlsx", "reportgen.render.pdf"])
-    payload = pickle.dumps((dataset, options), protocol=pickle.HIGHEST_PROTOCOL)
-    with context.Pool(processes=min(jobs, len(tasks)), initializer=_init_pool_worker,
-                      initargs=(payload,), maxtasksperchild=tasks_per_worker) as pool:
-        yield from pool.imap_unordered(_pool_run, tasks, chunksize=1)
+    # The dataset goes to workers through a file, not the initializer's arguments: a
+    # worker keeps its arguments alive, and each recycled worker would copy them again.
+    with tempfile.NamedTemporaryFile(prefix="reportgen-dataset-", suffix=".pickle") as handle:
+        pickle.dump((dataset, options), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        handle.flush()
+        with context.Pool(processes=min(jobs, len(tasks)), initializer=_init_pool_worker,
+                          initargs=(handle.name,), maxtasksperchild=tasks_per_worker) as pool:
+            yield from pool.imap_unordered(_pool_run, tasks, chunksize=1)
 
 
 def _run_dask(tasks, dataset, options, address) -> Iterator[Outcome]:

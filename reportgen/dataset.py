@@ -73,7 +73,7 @@ class Indicator:
     order: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ValueRow:
     unit: str
     period: Period
@@ -83,7 +83,7 @@ class ValueRow:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetRow:
     unit: str
     year: int

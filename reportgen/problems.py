@@ -13,7 +13,7 @@ ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a clerk finds the value: the file (and sheet, for workbooks), the row
     number as the spreadsheet shows it (header = row 1) and the column name."""
