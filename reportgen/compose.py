@@ -284,20 +284,6 @@ def _close(blocks: list) -> tuple:
 
 # ---------------------------------------------------------------- appendices
 
-def _fmt(amount) -> str:
-    return "" if amount is None else vi.format_value(amount)
-
-
-def _pct(value: Decimal | None, decimals: int) -> str:
-    return "" if value is None else vi.format_percent(value, decimals)
-
-
-def _signed(amount) -> str:
-    if amount is None:
-        return ""
-    return vi.format_signed(amount) if isinstance(amount, int) else vi.format_value(amount)
-
-
 def _columns(spec: list[tuple[str, int, str]]) -> tuple[Column, ...]:
     total = sum(width for _t, width, _a in spec)
     return tuple(Column(title, (APPENDIX_WIDTH_MM * width / total).quantize(Decimal("0.1")), align)
@@ -344,8 +330,8 @@ def _summary_table(dataset, book, unit, period, decimals) -> Table:
                 number += 1
             name = f"- Trong đó: {item.indicator.name}" if is_part else item.indicator.name
             rows.append(("" if is_part else str(number), name, item.indicator.unit,
-                         _fmt(item.target), _fmt(item.value), _pct(item.percent_of_plan, decimals),
-                         _fmt(item.same_period_value), _signed(item.change)))
+                         vi.cell_value(item.target), vi.cell_value(item.value), vi.cell_percent(item.percent_of_plan, decimals),
+                         vi.cell_value(item.same_period_value), vi.cell_signed(item.change)))
             data.append((item.indicator.code, item.indicator.name, item.indicator.unit, item.target,
                          item.value, item.percent_of_plan, item.same_period_value, item.change))
     return Table(
@@ -385,16 +371,16 @@ def _unit_tables(dataset, book, unit, period, children, decimals) -> list:
             entries.append((unit.code, f"Các đơn vị trực thuộc {unit.name}",
                             Figure(spec, unit, period, own, None, own_prior)))
         for number, (unit_code, name, figure) in enumerate(entries, 1):
-            rows.append((str(number), name, _fmt(figure.target), _fmt(figure.value),
-                         _pct(figure.percent_of_plan, decimals), _fmt(figure.same_period_value),
-                         _signed(figure.change)))
+            rows.append((str(number), name, vi.cell_value(figure.target), vi.cell_value(figure.value),
+                         vi.cell_percent(figure.percent_of_plan, decimals), vi.cell_value(figure.same_period_value),
+                         vi.cell_signed(figure.change)))
             data.append((unit_code, name, figure.target, figure.value, figure.percent_of_plan,
                          figure.same_period_value, figure.change))
         # The total row is the unit's own figure: its ratio recomputed from the totals.
         total = book.figure(unit.code, period, code)
-        total_row = ("", "Tổng cộng", _fmt(total.target), _fmt(total.value),
-                     _pct(total.percent_of_plan, decimals), _fmt(total.same_period_value),
-                     _signed(total.change))
+        total_row = ("", "Tổng cộng", vi.cell_value(total.target), vi.cell_value(total.value),
+                     vi.cell_percent(total.percent_of_plan, decimals), vi.cell_value(total.same_period_value),
+                     vi.cell_signed(total.change))
         data.append(("", "Tổng cộng", total.target, total.value, total.percent_of_plan,
                      total.same_period_value, total.change))
         blocks.append(Table(
@@ -436,8 +422,8 @@ def _comparison_table(dataset, book, unit, period, other: Period, decimals) -> T
         before = book.value(unit.code, other, figure.indicator.code)
         change = None if before is None or figure.value is None else figure.value - before
         change_pct = ratio_percent(change, before) if change is not None else None
-        rows.append((str(number), figure.indicator.name, figure.indicator.unit, _fmt(before),
-                     _fmt(figure.value), _signed(change), _pct(change_pct, decimals)))
+        rows.append((str(number), figure.indicator.name, figure.indicator.unit, vi.cell_value(before),
+                     vi.cell_value(figure.value), vi.cell_signed(change), vi.cell_percent(change_pct, decimals)))
         data.append((figure.indicator.code, figure.indicator.name, figure.indicator.unit, before,
                      figure.value, change, change_pct))
     return Table(

@@ -9,7 +9,7 @@ from reportgen import __version__
 from reportgen.dataset import Dataset
 from reportgen.figures import Figure, FigureBook
 from reportgen.periods import Period
-from reportgen.vi import format_percent, format_signed, format_value
+from reportgen.vi import cell_percent, cell_signed, cell_value, format_value
 
 
 def _flatten(figures: list[Figure]) -> list[tuple[int, Figure]]:
@@ -37,17 +37,13 @@ def figure_rows(dataset: Dataset, book: FigureBook, unit: str, period: Period) -
         rows.append((
             figure.indicator.code,
             name,
-            _fmt(figure.value),
-            _fmt(figure.target),
-            format_percent(figure.percent_of_plan, decimals) if figure.percent_of_plan is not None else "",
-            _fmt(figure.same_period_value),
+            cell_value(figure.value),
+            cell_value(figure.target),
+            cell_percent(figure.percent_of_plan, decimals),
+            cell_value(figure.same_period_value),
             _change_words(figure.change),
         ))
     return rows
-
-
-def _fmt(amount) -> str:
-    return "" if amount is None else format_value(amount)
 
 
 def figures_json(dataset: Dataset, book: FigureBook, unit: str, period: Period) -> dict:
@@ -56,13 +52,11 @@ def figures_json(dataset: Dataset, book: FigureBook, unit: str, period: Period) 
     for _depth, figure in _flatten(book.figures_for(unit, period)):
         entry = figure.to_json()
         entry["formatted"] = {
-            "value": _fmt(figure.value),
-            "target": _fmt(figure.target),
-            "percent_of_plan": format_percent(figure.percent_of_plan, decimals)
-            if figure.percent_of_plan is not None else "",
-            "same_period_value": _fmt(figure.same_period_value),
-            "change": format_signed(figure.change) if isinstance(figure.change, int)
-            else _fmt(figure.change),
+            "value": cell_value(figure.value),
+            "target": cell_value(figure.target),
+            "percent_of_plan": cell_percent(figure.percent_of_plan, decimals),
+            "same_period_value": cell_value(figure.same_period_value),
+            "change": cell_signed(figure.change),
             "change_words": _change_words(figure.change),
         }
         items.append(entry)

@@ -66,6 +66,23 @@ def format_signed(value: int) -> str:
     return "0"
 
 
+# Table cells: a missing figure is an empty cell, never "None" or "0".
+
+def cell_value(amount: Number | None) -> str:
+    return "" if amount is None else format_value(amount)
+
+
+def cell_percent(value: Decimal | None, decimals: int) -> str:
+    return "" if value is None else format_percent(value, decimals)
+
+
+def cell_signed(amount: Number | None) -> str:
+    """ "+273" / "-316" for counts; decimals keep their sign as format_value gives it."""
+    if amount is None:
+        return ""
+    return format_signed(amount) if isinstance(amount, int) else format_value(amount)
+
+
 def format_day_month(day: int, month: int) -> tuple[str, str]:
     """Nghị định 30: days below 10 and months 1 and 2 take a leading zero."""
     day_text = f"{day:02d}"
