@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 FONT_DIRS_ENV = "REPORTGEN_FONT_DIR"
@@ -70,3 +71,15 @@ def find_serif_faces() -> SerifFaces:
             + " (searched: " + ", ".join(str(d) for d in dirs) + "). " + INSTALL_HINT
         )
     return SerifFaces(family="Liberation Serif", **found)
+
+
+@lru_cache(maxsize=4)
+def face_repertoire(faces: SerifFaces) -> frozenset[int]:
+    """The code points all four faces can draw (what a report may print)."""
+    from fontTools.ttLib import TTFont
+
+    sets = []
+    for path in (faces.regular, faces.bold, faces.italic, faces.bolditalic):
+        with TTFont(path, lazy=True) as font:
+            sets.append(set(font.getBestCmap()))
+    return frozenset(set.intersection(*sets))

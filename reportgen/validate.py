@@ -29,6 +29,7 @@ def validate(dataset: Dataset, book: FigureBook | None = None) -> list[Problem]:
     problems += _check_parent_sums(dataset, book)
     problems += _check_flow_order(dataset, book)
     problems += _check_notes(dataset)
+    problems += _check_printable(dataset)
     return problems
 
 
@@ -261,6 +262,42 @@ def _check_notes(dataset: Dataset) -> list[Problem]:
             where, N_("no notes (sections II–IV) for {count} unit(s) in {period}: {units}; their drafts show placeholders"),
             fix=N_("write notes/{period}/<unit>.md with the sections II–IV"),
             count=len(units), period=period, units=shown))
+    return problems
+
+
+def _check_printable(dataset: Dataset) -> list[Problem]:
+    """Text the reports print must be drawable in the report face: the PDF never
+    substitutes another font, so an emoji or a CJK character pasted into the notes
+    would otherwise fail that unit's build without saying where it came from."""
+    from reportgen.fonts import FontMissingError, face_repertoire, find_serif_faces
+
+    try:
+        repertoire = face_repertoire(find_serif_faces())
+    except FontMissingError:
+        return []  # `build` reports the missing font itself, with how to install it
+
+    def foreign(text: str) -> str:
+        return "".join(sorted({c for c in text if ord(c) not in repertoire and c not in "\n\t"}))
+
+    problems = []
+    texts: list[tuple[Location, str]] = []
+    for sections in dataset.notes.values():
+        for section in sections.values():
+            texts.append((section.location, "\n".join(section.paragraphs)))
+    for unit in dataset.units.values():
+        texts.append((_units_location(dataset, "name"), unit.name))
+    for indicator in dataset.indicators.values():
+        if not indicator.core:
+            where = Location(dataset.path.name, "indicators", column="name") if dataset.path.is_file() \
+                else Location("indicators.csv", column="name")
+            texts.append((where, f"{indicator.name} {indicator.unit}"))
+    for location, text in texts:
+        bad = foreign(text)
+        if bad:
+            problems.append(Problem.error(
+                location, N_("characters the report font cannot print: {characters}"),
+                fix=N_("delete or replace them (emoji, symbols or characters of other scripts)"),
+                characters=" ".join(f"{c} (U+{ord(c):04X})" for c in bad)))
     return problems
 
 

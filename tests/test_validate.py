@@ -310,3 +310,13 @@ def test_a_falling_own_share_is_located_at_its_row(tmp_path):
               ("001", "2023-H1", "methadone_new", "1", ""), ("001", "2023-Y", "methadone_new", "1", "")]
     [problem] = warnings(check(write_tiny(tmp_path / "d", values)))
     assert where(problem) == ("values.csv", None, 3, "value")
+
+
+def test_characters_the_report_font_cannot_print_are_located(tmp_path):
+    folder = copy_sample(tmp_path)
+    (folder / "notes" / "2023-H1" / "001.md").write_text(
+        "## Tồn tại, hạn chế và nguyên nhân\n\nKết quả tốt 😀, còn khó khăn 困.\n", encoding="utf-8")
+    problem = the_problem(check(folder), "characters the report font cannot print: {characters}")
+    assert problem.is_error
+    assert where(problem) == ("notes/2023-H1/001.md", None, 1, None)
+    assert "U+1F600" in problem.describe() and "U+56F0" in problem.describe()

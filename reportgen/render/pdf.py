@@ -18,13 +18,12 @@ from xml.etree import ElementTree
 import cssselect2
 import tinycss2
 import weasyprint
-from fontTools.ttLib import TTFont
 from weasyprint.css.counters import CounterStyle
 from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reportgen.fonts import FontMissingError, SerifFaces, font_dirs
+from reportgen.fonts import FontMissingError, SerifFaces, face_repertoire, font_dirs
 from reportgen.model import Chart, ReportModel
 from reportgen.render.html import (
     chart_image, environment, html_document, print_css, serif_faces,
@@ -43,15 +42,6 @@ class _Face:
     url: str
     weight: str
     style: str
-
-
-def face_repertoire(faces: SerifFaces) -> frozenset[int]:
-    """The code points all four faces can draw."""
-    sets = []
-    for path in (faces.regular, faces.bold, faces.italic, faces.bolditalic):
-        with TTFont(path, lazy=True) as font:
-            sets.append(set(font.getBestCmap()))
-    return frozenset(set.intersection(*sets))
 
 
 def font_face_css(faces: SerifFaces, family: str) -> str:
