@@ -141,7 +141,10 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
     symbol = f"/BC-{short}" if short else "/BC"
     number_line = f"Số: {number}{symbol}" if number else f"Số:      {symbol}"
     topic = _lower_first(settings.title)
-    agency_words = _agency_words(agency_name, parent_agency)
+    # How the agency reads in running text ("Sở Lao động - Thương binh và Xã hội"): the
+    # dataset may say it (agency.<level>.text), else it is derived from the UPPER name.
+    agency_words = (_render_setting(agency_config["text"], **context) if agency_config.get("text")
+                    else _agency_words(agency_name, parent_agency))
 
     figures = book.figures_for(unit_code, period)
     children = dataset.children(unit_code)

@@ -170,3 +170,14 @@ def test_narrative_markup_parses_headings_paragraphs_and_placeholders():
     assert blocks[1].text == "line one line two"
     assert blocks[2].runs[0].placeholder and blocks[2].text == "[điền]"
     assert blocks[3] == Heading(3, "a) x")
+
+
+def test_agency_running_text_can_be_given_by_the_dataset(tmp_path):
+    path = _copy(tmp_path)
+    settings = (path / "dataset.yaml").read_text(encoding="utf-8")
+    settings = settings.replace('    short: "SLĐTBXH"',
+                                '    short: "SLĐTBXH"\n    text: "Sở Lao động - Thương binh và Xã hội Hà Nội"', 1)
+    (path / "dataset.yaml").write_text(settings, encoding="utf-8")
+    model = _model(path)
+    assert "Sở Lao động - Thương binh và Xã hội Hà Nội báo cáo kết quả" in _body_text(model)
+    assert model.info.author == "Sở Lao động - Thương binh và Xã hội Hà Nội"
