@@ -35,6 +35,9 @@ FORMATS = ("docx", "pdf")
 # Recycle pool workers: python-docx and WeasyPrint each keep a little memory per
 # document in a long-lived process; a fresh worker every N tasks bounds it.
 TASKS_PER_WORKER = 40
+# Saving the manifest after every report made a 700-unit build quadratic (each save
+# writes every entry and fsyncs); once a second keeps a killed build's loss small.
+MANIFEST_INTERVAL = 1.0
 
 
 class BuildError(Exception):
@@ -332,10 +335,17 @@ class Manifest:
             except (ValueError, KeyError, TypeError):
                 self.entries = {}  # a damaged manifest only costs a full rebuild
 
-    def up_to_date(self, out: Path, unit: str, period: str, key: str, formats: Iterable[str]) -> bool:
+    def by_report(self) -> dict[tuple[str, str], dict[str, dict]]:
+        """(unit, period) → format → entry: one pass, so checking 700 reports stays linear."""
+        index: dict[tuple[str, str], dict[str, dict]] = {}
+        for entry in self.entries.values():
+            index.setdefault((entry["unit"], entry["period"]), {})[entry["format"]] = entry
+        return index
+
+    def up_to_date(self, out: Path, unit: str, period: str, key: str, formats: Iterable[str],
+                   index: dict[tuple[str, str], dict[str, dict]] | None = None) -> bool:
         wanted = set(formats) | {"figures"}
-        found = {e["format"]: e for e in self.entries.values()
-                 if e["unit"] == unit and e["period"] == period}
+        found = (index if index is not None else self.by_report()).get((unit, period), {})
         if not wanted <= set(found):
             return False
         return all(found[f]["inputs"] == key and (out / found[f]["path"]).is_file()
@@ -347,9 +357,12 @@ class Manifest:
         self.entries[path] = {"unit": unit, "period": period, "format": fmt, "path": path,
                               "sha256": sha256_bytes(data), "size": len(data), "inputs": key}
 
-    def forget(self, unit: str, period: str) -> None:
-        for path in [p for p, e in self.entries.items() if e["unit"] == unit and e["period"] == period]:
+    def forget(self, unit: str, period: str) -> int:
+        """Drop a report's entries; returns how many there were."""
+        paths = [p for p, e in self.entries.items() if e["unit"] == unit and e["period"] == period]
+        for path in paths:
             del self.entries[path]
+        return len(paths)
 
     def save(self) -> None:
         ordered = sorted(self.entries.values(), key=lambda e: (e["period"], e["unit"], e["format"]))
@@ -410,9 +423,11 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
             stale.unlink(missing_ok=True)
         manifest = Manifest(out)
         tasks = plan(dataset, period, units, options)
+        index = manifest.by_report()
         todo = []
         for task in tasks:
-            if not force and manifest.up_to_date(out, task.unit, task.period, task.key, options.formats):
+            if not force and manifest.up_to_date(out, task.unit, task.period, task.key,
+                                                 options.formats, index):
                 outcome = Outcome(task.unit, task.period, "skipped")
                 summary.skipped.append(outcome)
                 if on_outcome:
@@ -420,15 +435,24 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
             else:
                 todo.append(task)
         keys = {t.unit: t.key for t in todo}
+        last_save = time.monotonic()
         for outcome in run_tasks(todo, dataset, options, jobs=jobs, executor=executor,
                                  tasks_per_worker=tasks_per_worker):
             if outcome.status == "built":
-                manifest.forget(outcome.unit, outcome.period)
+                if manifest.forget(outcome.unit, outcome.period):
+                    # Unlist the old files before replacing them: the manifest never
+                    # names a file with another file's hash, even if we are killed now.
+                    manifest.save()
+                    last_save = time.monotonic()
                 for relative, data in sorted(outcome.files.items()):
                     atomic_write(out / relative, data)
                     manifest.record(outcome.unit, outcome.period, relative, data, keys[outcome.unit])
                     summary.written.append(relative)
-                manifest.save()
+                # Rewritten at most every MANIFEST_INTERVAL seconds (and at the end): a
+                # file written but not yet listed is only rebuilt by the next run.
+                if time.monotonic() - last_save >= MANIFEST_INTERVAL:
+                    manifest.save()
+                    last_save = time.monotonic()
                 summary.built.append(outcome)
             else:
                 summary.failed.append(outcome)
