@@ -77,14 +77,8 @@ def _apply_blocks(diffs: list[BlockDiff], container, revisions: wml.Revisions) -
     last = None
     for diff in diffs:
         if diff.tag == "delete":
-            element = _deleted_block(diff.old.element, revisions)
-            if last is not None:
-                last.addnext(element)
-            elif first_new is not None:
-                first_new.addprevious(element)
-            else:
-                _append_block(container, element)
-            last = element
+            last = _put_back(_deleted_block(diff.old.element, revisions), last, first_new,
+                             lambda element: _append_block(container, element))
             continue
         last = diff.new.element
         if diff.tag == "insert":
@@ -95,6 +89,18 @@ def _apply_blocks(diffs: list[BlockDiff], container, revisions: wml.Revisions) -
         elif diff.tag == "modify":
             _apply_rows(diff.rows, last, revisions)
     _shift_marks(container, revisions)
+
+
+def _put_back(element, last, first_new, append):
+    """Place a deleted block or row where it stood in the old draft: after the previous
+    one placed, else before the first surviving one, else at the end. Returns it."""
+    if last is not None:
+        last.addnext(element)
+    elif first_new is not None:
+        first_new.addprevious(element)
+    else:
+        append(element)
+    return element
 
 
 def _append_block(container, element) -> None:
@@ -232,14 +238,7 @@ def _apply_rows(rows: list[RowDiff], table, revisions: wml.Revisions) -> None:
     last = None
     for row in rows:
         if row.tag == "delete":
-            element = _deleted_row(row.old.element, revisions)
-            if last is not None:
-                last.addnext(element)
-            elif first_new is not None:
-                first_new.addprevious(element)
-            else:
-                table.append(element)
-            last = element
+            last = _put_back(_deleted_row(row.old.element, revisions), last, first_new, table.append)
             continue
         last = row.new.element
         if row.tag == "insert":
