@@ -169,29 +169,26 @@ def serialize(root: etree._Element) -> bytes:
 
 # ----------------------------------------------------------------------- reading text
 
-def iter_blocks(container: etree._Element) -> Iterator[etree._Element]:
-    """The paragraphs and tables of a body, cell, header or footer, in order."""
-    for child in container:
-        if child.tag in (P, TBL):
+def _iter_tagged(parent: etree._Element, tags: tuple[str, ...]) -> Iterator[etree._Element]:
+    """Children with one of `tags`, looking through content controls and custom XML."""
+    for child in parent:
+        if child.tag in tags:
             yield child
         elif child.tag in _BLOCK_WRAPPERS:
-            yield from iter_blocks(child)
+            yield from _iter_tagged(child, tags)
+
+
+def iter_blocks(container: etree._Element) -> Iterator[etree._Element]:
+    """The paragraphs and tables of a body, cell, header or footer, in order."""
+    return _iter_tagged(container, (P, TBL))
 
 
 def iter_rows(table: etree._Element) -> Iterator[etree._Element]:
-    for child in table:
-        if child.tag == TR:
-            yield child
-        elif child.tag in _BLOCK_WRAPPERS:
-            yield from iter_rows(child)
+    return _iter_tagged(table, (TR,))
 
 
 def iter_cells(row: etree._Element) -> Iterator[etree._Element]:
-    for child in row:
-        if child.tag == TC:
-            yield child
-        elif child.tag in _BLOCK_WRAPPERS:
-            yield from iter_cells(child)
+    return _iter_tagged(row, (TC,))
 
 
 def iter_runs(parent: etree._Element) -> Iterator[etree._Element]:
