@@ -12,7 +12,9 @@ from reportgen.fonts import find_serif_faces
 from reportgen.model import Chart
 
 
-@lru_cache(maxsize=64)
+# The DOCX and the PDF of one report draw the same chart; a bulk worker then moves on to
+# other units, so a few entries are enough and memory stays flat over hundreds of reports.
+@lru_cache(maxsize=8)
 def chart_png(chart: Chart, width_mm: float = 240.0, dpi: int = 150) -> bytes:
     import matplotlib
 

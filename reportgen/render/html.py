@@ -70,7 +70,6 @@ def w3c_datetime(moment: datetime) -> str:
     return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
-@lru_cache(maxsize=64)
 def chart_image(chart: Chart) -> bytes:
     """The chart as an opaque PNG (chart_png flattens it: PDF/A forbids soft masks)."""
     from reportgen.render.chart import chart_png  # matplotlib only when a chart exists
