@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
+from reportgen.dataset import load_dataset
 from reportgen.synth import generate_dataset, period_codes
+from reportgen.validate import validate
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "reportgen" / "catalogue" / "core.csv"
 
@@ -18,84 +19,11 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 def consistency_errors(folder: Path) -> list[str]:
-    """The dataset contract's rules, checked independently of reportgen's validator:
-    known references, no duplicates, exhaustive parts sum, non-exhaustive parts do not
-    exceed, an explicit parent total = children's totals + own, flows Y >= H1."""
-    errors: list[str] = []
-    units = _read(folder / "units.csv")
-    catalogue = _read(CATALOGUE)
-    if (folder / "indicators.csv").exists():
-        catalogue += _read(folder / "indicators.csv")
-    indicators = {r["code"]: r for r in catalogue}
-    parts = defaultdict(list)
-    for r in catalogue:
-        if r["parent"]:
-            parts[r["parent"]].append(r["code"])
-    children = defaultdict(list)
-    for u in units:
-        if u["parent"]:
-            children[u["parent"]].append(u["code"])
-    unit_codes = {u["code"] for u in units}
-    total: dict[tuple[str, str, str], int] = {}
-    own: dict[tuple[str, str, str], int] = {}
-    for row in _read(folder / "values.csv"):
-        key = (row["period"], row["unit"], row["indicator"])
-        if row["unit"] not in unit_codes or row["indicator"] not in indicators:
-            errors.append(f"unknown reference {key}")
-        scope = row.get("scope") or "total"
-        table = own if scope == "own" else total
-        if key in table:
-            errors.append(f"duplicate {key} {scope}")
-        value = int(row["value"])
-        if value < 0:
-            errors.append(f"negative {key}")
-        table[key] = value
-
-    def value_of(period: str, unit: str, code: str) -> int | None:
-        if (period, unit, code) in total:
-            return total[(period, unit, code)]
-        if not children[unit]:
-            return None
-        got = [value_of(period, c, code) for c in children[unit]]
-        if all(g is None for g in got) and (period, unit, code) not in own:
-            return None
-        return sum(g or 0 for g in got) + own.get((period, unit, code), 0)
-
-    periods = sorted({k[0] for k in total} | {k[0] for k in own})
-    used = sorted({k[2] for k in total})
-    for table, name in ((total, "total"), (own, "own")):
-        for (period, unit, code), value in table.items():
-            if not parts[code]:
-                continue
-            got = [table.get((period, unit, p)) for p in parts[code]]
-            if indicators[code]["exhaustive"].lower() == "true":
-                if None in got or sum(got) != value:
-                    errors.append(f"{name} parts of {code} at {unit} {period}: {got} vs {value}")
-            elif any(g is not None and g > value for g in got):
-                errors.append(f"{name} part of {code} exceeds it at {unit} {period}")
-    for (period, unit, code), value in total.items():
-        if children[unit]:
-            expected = sum(value_of(period, c, code) or 0 for c in children[unit]) \
-                + own.get((period, unit, code), 0)
-            if value != expected:
-                errors.append(f"parent {unit} {code} {period}: {value} != {expected}")
-    for period in periods:
-        if not period.endswith("-Y") or f"{period[:4]}-H1" not in periods:
-            continue
-        h1 = f"{period[:4]}-H1"
-        for code in used:
-            if (indicators[code].get("kind") or "flow") != "flow":
-                continue
-            for unit in unit_codes:
-                y_value, h_value = value_of(period, unit, code), value_of(h1, unit, code)
-                if y_value is not None and h_value is not None and y_value < h_value:
-                    errors.append(f"flow {code} at {unit}: {period} {y_value} < {h1} {h_value}")
-    for row in _read(folder / "targets.csv"):
-        if row["unit"] not in unit_codes or row["indicator"] not in indicators:
-            errors.append(f"unknown target reference {row}")
-        if int(row["target"]) < 0:
-            errors.append(f"negative target {row}")
-    return errors
+    """The dataset contract's rules as reportgen's validator applies them (tested rule by
+    rule in test_validate.py): its errors, and its flow warnings (H1 > Y)."""
+    result = load_dataset(folder)
+    problems = list(result.problems) + (validate(result.dataset) if result.dataset else [])
+    return [p.describe() for p in problems if p.is_error or "flow accumulates" in p.message]
 
 
 def test_period_codes():
