@@ -27,8 +27,8 @@ from reportgen.dataset import CATALOGUE_FILE, Dataset
 from reportgen.figures import FigureBook
 from reportgen.i18n import N_, _
 from reportgen.periods import Period
+from reportgen.resources import TEMPLATES_DIR
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 MANIFEST = "manifest.json"
 LOCK_FILE = ".reportgen.lock"
 FORMATS = ("docx", "pdf")

@@ -24,8 +24,8 @@ from reportgen.model import (
     Run, Signature, Table,
 )
 from reportgen.periods import ROMAN, Period
+from reportgen.resources import TEMPLATES_DIR
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 TEXT_TEMPLATES = TEMPLATES_DIR / "text"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"

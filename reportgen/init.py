@@ -26,11 +26,12 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from reportgen.resources import package_path
 from reportgen.dataset import section_of_heading as dataset_section_of_heading
 from reportgen.render.zipfix import normalize_zip
 
 CATALOGUE_FILE = Path(__file__).parent / "catalogue" / "core.csv"
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "datasets" / "hanoi"
+DEFAULT_TEMPLATE = package_path("samples", "hanoi")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "units": ("code", "name", "level", "parent"),

@@ -160,7 +160,7 @@ def test_rows_are_in_period_unit_indicator_order(values):
 
 
 def test_generator_reproduces_the_committed_files():
-    spec = importlib.util.spec_from_file_location("make_hanoi", HANOI / "make_hanoi.py")
+    spec = importlib.util.spec_from_file_location("make_hanoi", HANOI.parent / "make_hanoi.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.check() == []

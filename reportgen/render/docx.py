@@ -24,10 +24,11 @@ from reportgen.model import (
     Appendix, Block, Chart, Heading, Paragraph, ReportModel, Run, Table,
 )
 from reportgen.render import ooxml
+from reportgen.resources import TEMPLATES_DIR
 from reportgen.render.chart import chart_png
 from reportgen.render.zipfix import normalize_zip
 
-REFERENCE_DOCX = Path(__file__).resolve().parents[2] / "templates" / "docx" / "reference.docx"
+REFERENCE_DOCX = TEMPLATES_DIR / "docx" / "reference.docx"
 
 # --- Page geometry (official-format.md §1), in mm; the PDF stylesheet mirrors these. ----
 # Margins are the decree's own DOCX (top 25, bottom 20, left 35, right 20), inside the

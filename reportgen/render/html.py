@@ -16,8 +16,9 @@ import jinja2
 
 from reportgen.fonts import SerifFaces, find_serif_faces
 from reportgen.model import Chart, Heading, Paragraph, ReportModel, Table
+from reportgen.resources import TEMPLATES_DIR
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "html"
+TEMPLATE_DIR = TEMPLATES_DIR / "html"
 
 # Screen-only extras for the browser preview: a sheet of paper on a grey desk, and a
 # fallback face (the preview may use whatever serif the browser has; the PDF may not).

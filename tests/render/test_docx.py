@@ -447,7 +447,9 @@ def test_reference_document_builds_deterministically(monkeypatch):
     import importlib.util
     import sys
 
-    path = R.REFERENCE_DOCX.parent / "make_reference.py"
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "make_reference.py"
     spec = importlib.util.spec_from_file_location("make_reference", path)
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, "make_reference", module)  # for its dataclasses

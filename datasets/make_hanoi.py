@@ -1,7 +1,7 @@
 """Generate the bundled Hà Nội sample dataset (units.csv, values.csv, targets.csv).
 
-    .venv/bin/python datasets/hanoi/make_hanoi.py          # rewrite the CSVs, then self-check
-    .venv/bin/python datasets/hanoi/make_hanoi.py --check  # only check the committed CSVs
+    .venv/bin/python datasets/make_hanoi.py          # rewrite the CSVs, then self-check
+    .venv/bin/python datasets/make_hanoi.py --check  # only check the committed CSVs
 
 The city's figures are fixed below. Those of 2023-H1 are the published six-month totals
 (seeds/000: 809/1.200 cai nghiện bắt buộc, 602 tự nguyện, ...); the 2024 plan follows
@@ -30,8 +30,10 @@ import unicodedata
 from fractions import Fraction
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-CATALOGUE = HERE.parents[1] / "reportgen" / "catalogue" / "core.csv"
+REPO = Path(__file__).resolve().parents[1]
+# The sample ships inside the package (reportgen init --sample writes it out).
+HERE = REPO / "reportgen" / "samples" / "hanoi"
+CATALOGUE = REPO / "reportgen" / "catalogue" / "core.csv"
 SEED = 20230705
 ROOT = "01"
 PERIODS = ("2022-H1", "2022-Y", "2023-H1", "2023-Y", "2024-H1")
@@ -402,7 +404,7 @@ def read(name: str) -> list[dict[str, str]]:
 def project_rule_errors() -> list[str]:
     """The dataset contract's rules as reportgen's validator applies them to the files as
     written: its errors, and its warnings except the expected "no notes" ones."""
-    sys.path.insert(0, str(HERE.parents[1]))
+    sys.path.insert(0, str(REPO))
     from reportgen.dataset import load_dataset
     from reportgen.validate import validate
 

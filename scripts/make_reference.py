@@ -1,4 +1,4 @@
-"""Generate templates/docx/reference.docx: the named styles and page setup of every report.
+"""Generate reportgen/templates/docx/reference.docx: the named styles and page setup of every report.
 
 Run: .venv/bin/python templates/docx/make_reference.py   (deterministic: same bytes)
 
@@ -10,26 +10,23 @@ Sizes and spacing come from the constants in reportgen/render/docx.py (official-
 from __future__ import annotations
 
 import io
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 
-from docx import Document  # noqa: E402
-from docx.enum.style import WD_STYLE_TYPE  # noqa: E402
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX  # noqa: E402
-from docx.oxml import OxmlElement  # noqa: E402
-from docx.oxml.ns import qn  # noqa: E402
-from docx.shared import Mm, Pt, RGBColor  # noqa: E402
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
 
-from reportgen.render import docx as R  # noqa: E402
-from reportgen.render import ooxml  # noqa: E402
-from reportgen.render.zipfix import normalize_zip  # noqa: E402
+from reportgen.render import docx as R
+from reportgen.render import ooxml
+from reportgen.render.zipfix import normalize_zip
 
-OUTPUT = Path(__file__).resolve().parent / "reference.docx"
+OUTPUT = R.REFERENCE_DOCX
 A = WD_ALIGN_PARAGRAPH
 
 # Package parts of python-docx's default template a report has no use for: the preview
