@@ -24,7 +24,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from reportgen.render import docx as R
 from reportgen.render import ooxml
-from reportgen.render.zipfix import normalize_zip
+from reportgen.files import normalize_zip
 
 OUTPUT = R.REFERENCE_DOCX
 A = WD_ALIGN_PARAGRAPH

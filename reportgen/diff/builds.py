@@ -11,9 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from html import escape
@@ -28,6 +26,7 @@ from reportgen.diff.errors import (
 )
 from reportgen.diff.html_view import html_page, render_comparison
 from reportgen.diff.redline import DEFAULT_AUTHOR, write_redline
+from reportgen.files import atomic_write
 from reportgen.vi import format_signed, format_value
 
 Number = int | Decimal
@@ -115,8 +114,8 @@ def _redline_files(old: Path, new: Path, docx_path: Path, html_path: Path, title
     page = render_comparison(comparison, title=title)  # before the marks change the XML
     # The marks carry the new draft's own date (core properties), never the clock.
     docx = write_redline(comparison, author=author, date=core_date(new_bytes))
-    _write_file(docx_path, docx)
-    _write_file(html_path, page.encode("utf-8"))
+    atomic_write(docx_path, docx)
+    atomic_write(html_path, page.encode("utf-8"))
     return comparison.result
 
 
@@ -210,9 +209,9 @@ def _diff_builds(old_folder: Path, new_folder: Path, out_dir: Path, author: str)
     figures_html = out_dir / "figures.html"
     figures_csv = out_dir / "figures.csv"
     index_html = out_dir / "index.html"
-    _write_file(figures_html, _figures_page(units, labels).encode("utf-8"))
-    _write_file(figures_csv, _figures_csv(units))
-    _write_file(index_html, _index_page(old_folder, new_folder, units, labels, unchanged,
+    atomic_write(figures_html, _figures_page(units, labels).encode("utf-8"))
+    atomic_write(figures_csv, _figures_csv(units))
+    atomic_write(index_html, _index_page(old_folder, new_folder, units, labels, unchanged,
                                         out_dir).encode("utf-8"))
     written += [figures_html, figures_csv, index_html]
     return DiffReport("builds", out_dir, tuple(sorted(written)), units=tuple(units),
@@ -271,19 +270,6 @@ def _figure_changes(period: str, unit: str, old: dict | None, new: dict | None, 
 
 
 # ---------------------------------------------------------------------------- writing
-
-def _write_file(path: Path, data: bytes) -> None:
-    """Write whole or not at all: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
 
 def _raw(value: Number | None) -> str:
     if value is None:

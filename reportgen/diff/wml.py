@@ -18,6 +18,7 @@ from typing import Iterator
 
 from lxml import etree
 
+from reportgen.files import deterministic_zip
 from reportgen.diff.errors import NOT_DOCX, TRACKED_CHANGES, UNREADABLE_DOCX, DiffInputError
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -58,7 +59,6 @@ _REVISION_HINT = re.compile(rb"<(?:\w+:)?(?:" + b"|".join(n.encode() for n in _R
 # pPr children that must follow its rPr (CT_PPr sequence).
 _AFTER_PPR_RPR = {w("sectPr"), w("pPrChange")}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 # ---------------------------------------------------------------------------- package
@@ -151,16 +151,7 @@ def refuse_tracked_changes(package: Package) -> None:
 
 def write_package(entries: dict[str, bytes]) -> bytes:
     """Zip the entries with fixed times and order, so equal inputs give equal bytes."""
-    names = sorted(entries, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels"))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, entries[name], compresslevel=6)
-    return buffer.getvalue()
+    return deterministic_zip(entries)
 
 
 def serialize(root: etree._Element) -> bytes:

@@ -2,7 +2,7 @@
 
 Look comes from named styles in templates/docx/reference.docx (a clerk may restyle them
 in Word); this module only places content and sets page geometry. Raw OOXML edits live
-in ooxml.py, zip determinism in zipfix.py.
+in reportgen/ooxml/, zip determinism in reportgen/files.py.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from reportgen.model import (
 from reportgen.render import ooxml
 from reportgen.resources import TEMPLATES_DIR
 from reportgen.render.chart import chart_png
-from reportgen.render.zipfix import normalize_zip
+from reportgen.files import normalize_zip
 
 REFERENCE_DOCX = TEMPLATES_DIR / "docx" / "reference.docx"
 

@@ -3,7 +3,7 @@ tables (Nghị định 09/2019 asks reports to be machine-readable where it can)
 
 One sheet per Table found in the appendices, in order: row 1 holds Table.data_header,
 then Table.data_rows as raw values (int, Decimal, str, None), never the formatted
-strings of the printed table. Same model, same bytes (see zipfix.py).
+strings of the printed table. Same model, same bytes (see reportgen/files.py).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from openpyxl.xml.functions import tostring
 
 from reportgen.model import ReportModel, Table
 from reportgen.render.docx import utc_naive, xml_safe
-from reportgen.render.zipfix import normalize_zip
+from reportgen.files import normalize_zip
 
 SHEET_NAME_MAX = 31  # Excel's limit
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")

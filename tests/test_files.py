@@ -1,11 +1,16 @@
-"""normalize_zip: same content in, same bytes out, whatever clock and order wrote it."""
+"""reportgen.files: whole files with one mode; zips with the same bytes for the same content."""
 from __future__ import annotations
 
 import io
+import os
+import stat
 import time
 import zipfile
+from datetime import datetime, timedelta, timezone
 
-from reportgen.render.zipfix import normalize_zip
+import pytest
+
+from reportgen.files import FILE_MODE, atomic_write, deterministic_zip, normalize_zip, utc_naive
 
 
 def make_zip(entries: list[tuple[str, bytes]], date_time=None, mode=0o600) -> bytes:
@@ -53,3 +58,44 @@ def test_replace_swaps_or_adds_an_entry():
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.read("docProps/core.xml") == b"<new/>"
         assert archive.read("extra.xml") == b"<x/>"
+
+
+def test_deterministic_zip_does_not_depend_on_the_order_entries_are_given():
+    forward = deterministic_zip(dict(ENTRIES))
+    assert deterministic_zip(dict(ENTRIES[::-1])) == forward
+    assert forward == normalize_zip(make_zip(ENTRIES))
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_atomic_write_gives_one_mode_whatever_the_umask(tmp_path, umask):
+    previous = os.umask(umask)
+    try:
+        atomic_write(tmp_path / "sub" / "01.docx", b"data")
+    finally:
+        os.umask(previous)
+    target = tmp_path / "sub" / "01.docx"
+    assert target.read_bytes() == b"data"
+    assert stat.S_IMODE(target.stat().st_mode) == FILE_MODE == 0o644
+
+
+def test_atomic_write_replaces_whole_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"old draft")
+    atomic_write(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+def test_a_failed_write_keeps_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"old draft")
+    with pytest.raises(TypeError):
+        atomic_write(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"old draft"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+def test_utc_naive_converts_an_aware_time_and_keeps_a_naive_one():
+    hanoi = timezone(timedelta(hours=7))
+    assert utc_naive(datetime(2023, 7, 6, 16, 30, tzinfo=hanoi)) == datetime(2023, 7, 6, 9, 30)
+    assert utc_naive(datetime(2023, 7, 6, 16, 30)) == datetime(2023, 7, 6, 16, 30)
