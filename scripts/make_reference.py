@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from reportgen.render import docx as R
-from reportgen.render import ooxml
+from reportgen.ooxml import write as ooxml
 from reportgen.files import normalize_zip
 
 OUTPUT = R.REFERENCE_DOCX

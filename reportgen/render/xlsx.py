@@ -16,9 +16,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
+from reportgen.files import normalize_zip, utc_naive
 from reportgen.model import ReportModel, Table
-from reportgen.render.docx import utc_naive, xml_safe
-from reportgen.files import normalize_zip
+from reportgen.ooxml import xml_safe
 
 SHEET_NAME_MAX = 31  # Excel's limit
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
