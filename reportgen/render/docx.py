@@ -10,7 +10,6 @@ import io
 import struct
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
