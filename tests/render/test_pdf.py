@@ -264,7 +264,8 @@ def test_fast_parse_and_weasyprint_parser_give_the_same_pdf():
     import weasyprint
 
     from reportgen.render.html import html_document
-    from reportgen.render.pdf import _ChartFetcher, default_renderer, parse_html
+    from reportgen.render._weasyprint import parse_html
+    from reportgen.render.pdf import _ChartFetcher, default_renderer
 
     model = sample_model()
     renderer = default_renderer()
@@ -331,10 +332,24 @@ def test_pdf_reads_back_as_pdf(pdf_path):
 def test_chart_png_passthrough_gives_the_bytes_weasyprint_would(pdf_path, monkeypatch):
     from weasyprint.images import RasterImage
 
-    from reportgen.render import pdf as pdf_module
+    from reportgen.render import _weasyprint
 
-    monkeypatch.setattr(RasterImage, "get_x_object", pdf_module._original_get_x_object)
+    monkeypatch.setattr(_weasyprint, "install", lambda: None)
+    monkeypatch.setattr(RasterImage, "get_x_object", _weasyprint.ORIGINAL_GET_X_OBJECT)
     assert PdfRenderer().render(sample_model()) == pdf_path.read_bytes()
+    assert not _weasyprint.installed()
+
+
+def test_importing_the_pdf_renderer_leaves_weasyprint_unpatched():
+    # A fresh process: other tests here have made renderers, which install the patch.
+    script = ("import reportgen.render.pdf as pdf; from reportgen.render import _weasyprint; "
+              "from weasyprint.images import RasterImage; "
+              "before = RasterImage.get_x_object is _weasyprint.ORIGINAL_GET_X_OBJECT; "
+              "pdf.PdfRenderer(); "
+              "print(before, _weasyprint.installed())")
+    shown = subprocess.run([sys.executable, "-c", script], cwd=REPO, check=True,
+                           capture_output=True, text=True).stdout.split()
+    assert shown == ["True", "True"]
 
 
 def _png(mode: str, **save) -> bytes:
@@ -358,7 +373,7 @@ def test_png_idat_is_what_weasyprint_extracts(mode):
     from PIL import Image
     from weasyprint.images import RasterImage
 
-    from reportgen.render.pdf import png_idat
+    from reportgen.render._weasyprint import png_idat
 
     data = _png(mode)
     assert png_idat(data) == RasterImage._get_png_data(Image.open(io.BytesIO(data)))
@@ -369,7 +384,7 @@ def test_png_idat_is_what_weasyprint_extracts(mode):
     _png("RGB", transparency=(255, 255, 255)), b"GIF89a", b"\x89PNG\r\n\x1a\n\0\0",
 ])
 def test_png_idat_refuses_what_a_pdf_cannot_take_as_is(data):
-    from reportgen.render.pdf import png_idat
+    from reportgen.render._weasyprint import png_idat
 
     assert png_idat(data) is None
 
@@ -379,7 +394,7 @@ def test_lean_user_agent_sheet_drops_only_unused_pseudo_elements():
     from weasyprint.html import UA
 
     from reportgen.render.html import print_css
-    from reportgen.render.pdf import lean_ua_css
+    from reportgen.render._weasyprint import lean_ua_css
 
     def preludes(css):
         return [tinycss2.serialize(rule.prelude).strip()
@@ -398,7 +413,8 @@ def test_lean_user_agent_sheet_drops_only_unused_pseudo_elements():
 def test_lean_user_agent_sheet_keeps_list_markers_and_the_same_bytes():
     import weasyprint
 
-    from reportgen.render.pdf import _ChartFetcher, default_renderer, parse_html
+    from reportgen.render._weasyprint import parse_html
+    from reportgen.render.pdf import _ChartFetcher, default_renderer
 
     html = ('<html><body><ul><li>một</li><li>hai</li></ul><ol><li>ba</li></ol>'
             '<p>Bốn</p></body></html>')
