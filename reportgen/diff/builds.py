@@ -25,7 +25,7 @@ from reportgen.diff.errors import (
 )
 from reportgen.diff.html_view import render_comparison
 from reportgen.diff.pages import figures_page, index_page
-from reportgen.diff.redline import DEFAULT_AUTHOR, write_redline
+from reportgen.diff.redline import DEFAULT_AUTHOR, mark_comparison
 from reportgen.files import atomic_write
 
 Number = int | Decimal
@@ -111,7 +111,7 @@ def _redline_files(old: Path, new: Path, docx_path: Path, html_path: Path, title
     comparison = compare(old_package, new_package)
     page = render_comparison(comparison, title=title)  # before the marks change the XML
     # The marks carry the new draft's own date (core properties), never the clock.
-    docx = write_redline(comparison, author=author, date=core_date(new_bytes))
+    docx = mark_comparison(comparison, author=author, date=core_date(new_bytes))
     atomic_write(docx_path, docx)
     atomic_write(html_path, page.encode("utf-8"))
     return comparison.result

@@ -27,6 +27,8 @@ DEFAULT_AUTHOR = "reportgen"
 
 @dataclass(frozen=True)
 class Redline:
+    """What `redline` returns: the redline DOCX and the summary of what changed."""
+
     docx: bytes
     result: DiffResult
 
@@ -45,12 +47,12 @@ def redline(old: bytes, new: bytes, *, author: str = DEFAULT_AUTHOR, date: datet
     """`redline_docx` and the summary of what changed."""
     old_package, new_package = load_pair(old, new, old_name, new_name)
     comparison = compare(old_package, new_package)
-    return Redline(write_redline(comparison, author=author, date=date), comparison.result)
+    return Redline(mark_comparison(comparison, author=author, date=date), comparison.result)
 
 
-def write_redline(comparison: Comparison, *, author: str, date: datetime | None) -> bytes:
-    """Mark a comparison into its new package and zip it. Consumes the comparison: its
-    new package's XML is changed in place."""
+def mark_comparison(comparison: Comparison, *, author: str, date: datetime | None) -> bytes:
+    """The redline DOCX of a comparison: its changes marked into the new package, zipped
+    (no file is written). Consumes the comparison: the new package's XML changes in place."""
     revisions = tracked.Revisions(author, date)
     package = comparison.new
     document = package.xml(package.main_part)
