@@ -81,6 +81,21 @@ def normalize_zip(data: bytes, replace: Mapping[str, bytes] | None = None) -> by
     return deterministic_zip(contents)
 
 
+def save_workbook(workbook, created: datetime) -> bytes:
+    """An openpyxl workbook as XLSX bytes, the same for the same content: openpyxl stamps
+    docProps/core.xml with the clock on save, so that part is written again from
+    workbook.properties with created and modified both `created`."""
+    from openpyxl.xml.functions import tostring
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    properties = workbook.properties
+    properties.created = properties.modified = utc_naive(created)
+    core = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            + tostring(properties.to_tree()))
+    return normalize_zip(buffer.getvalue(), replace={"docProps/core.xml": core})
+
+
 def utc_naive(moment: datetime) -> datetime:
     """A time as every file writes it: UTC without a zone. A naive time is taken as
     already UTC (DOCX and XLSX core properties, PDF metadata, revision dates)."""

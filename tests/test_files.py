@@ -10,7 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from reportgen.files import FILE_MODE, atomic_write, deterministic_zip, normalize_zip, utc_naive
+from reportgen.files import (
+    FILE_MODE, atomic_write, deterministic_zip, normalize_zip, save_workbook, utc_naive,
+)
 
 
 def make_zip(entries: list[tuple[str, bytes]], date_time=None, mode=0o600) -> bytes:
@@ -99,3 +101,14 @@ def test_utc_naive_converts_an_aware_time_and_keeps_a_naive_one():
     hanoi = timezone(timedelta(hours=7))
     assert utc_naive(datetime(2023, 7, 6, 16, 30, tzinfo=hanoi)) == datetime(2023, 7, 6, 9, 30)
     assert utc_naive(datetime(2023, 7, 6, 16, 30)) == datetime(2023, 7, 6, 16, 30)
+
+
+def test_a_saved_workbook_does_not_carry_the_clock():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active["A1"] = "Hà Nội"
+    data = save_workbook(workbook, datetime(2023, 7, 5, 8, 0))
+    core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml").decode()
+    # openpyxl sets "modified" to the clock during save; both dates are the given one.
+    assert core.count("2023-07-05T08:00:00Z") == 2
