@@ -26,6 +26,7 @@ from reportgen import __version__
 from reportgen.dataset import CATALOGUE_FILE, Dataset
 from reportgen.figures import FigureBook
 from reportgen.i18n import N_, _
+from reportgen.files import atomic_write, deterministic_zip
 from reportgen.periods import Period
 from reportgen.resources import TEMPLATES_DIR
 
@@ -288,28 +289,6 @@ def _run_dask(tasks, dataset, options, address) -> Iterator[Outcome]:
 
 # ---------------------------------------------------------------- files
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary name in the same folder, fsync, then rename over the target:
-    a reader (or a killed build) never sees a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp creates 0600; published reports get the usual permissions.
-        os.chmod(temporary, 0o666 & ~_UMASK)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -467,23 +446,13 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
 
 def write_zip(out: Path, period: str, manifest: Manifest) -> Path:
     """OUT/<period>.zip: the period's outputs and the manifest, with fixed entry times."""
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for entry in sorted(manifest.entries.values(), key=lambda e: e["path"]):
-            if entry["period"] != period:
-                continue
-            info = zipfile.ZipInfo(entry["path"], date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, (out / entry["path"]).read_bytes())
-        info = zipfile.ZipInfo(MANIFEST, date_time=(1980, 1, 1, 0, 0, 0))
-        info.external_attr = 0o644 << 16
-        archive.writestr(info, manifest.path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
+    entries = {entry["path"]: (out / entry["path"]).read_bytes()
+               for entry in sorted(manifest.entries.values(), key=lambda e: e["path"])
+               if entry["period"] == period}
+    entries[MANIFEST] = manifest.path.read_bytes()
+    buffer = deterministic_zip(entries)
     target = out / f"{period}.zip"
-    atomic_write(target, buffer.getvalue())
+    atomic_write(target, buffer)
     return target
 
 

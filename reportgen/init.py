@@ -28,7 +28,7 @@ import yaml
 
 from reportgen.resources import package_path
 from reportgen.dataset import section_of_heading as dataset_section_of_heading
-from reportgen.render.zipfix import normalize_zip
+from reportgen.files import normalize_zip
 
 CATALOGUE_FILE = Path(__file__).parent / "catalogue" / "core.csv"
 DEFAULT_TEMPLATE = package_path("samples", "hanoi")

@@ -23,8 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from reportgen.render import docx as R
-from reportgen.render import ooxml
-from reportgen.render.zipfix import normalize_zip
+from reportgen.ooxml import write as ooxml
+from reportgen.files import normalize_zip
 
 OUTPUT = R.REFERENCE_DOCX
 A = WD_ALIGN_PARAGRAPH

@@ -5,6 +5,13 @@ figure-level comparison of two build folders (issue 6).
     redline(old, new, date=...)       → the same bytes and a DiffResult summary
     redline_html(old, new, title=...) → one self-contained HTML page
     diff_paths(OLD, NEW, OUT)         → what `reportgen diff` writes, as a DiffReport
+
+Inside: tokens.py splits text into words and numbers; align.py aligns two drafts'
+blocks, rows and tokens (the diff algorithm); compare.py reads two DOCX packages and
+runs align over their body, headers and footers (one Comparison for both views);
+redline.py marks a Comparison into the new DOCX (mark_comparison); html_view.py shows
+it as HTML; builds.py compares two build folders (data); pages.py renders the pages.
+The XML itself is reportgen.ooxml's.
 """
 from reportgen.diff.align import Change, DiffResult
 from reportgen.diff.builds import DiffReport, FigureChange, UnitChange, diff_paths

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Callable, Literal, NamedTuple, Union
 
-from reportgen.diff import wml
+from reportgen import ooxml
 from reportgen.diff.tokens import Token, tokenize, words
+from reportgen.ooxml import read
 
 PARAGRAPH_PAIR_THRESHOLD = 0.5  # word-sequence similarity to show one paragraph as edited
 ROW_PAIR_THRESHOLD = 0.5  # rows with the same number of cells always reach it
@@ -111,22 +112,22 @@ class Table:
 Block = Union[Para, Table]
 
 
-def read_blocks(container: Any, styles: wml.StyleSheet | None = None) -> list[Block]:
+def read_blocks(container: Any, styles: read.StyleSheet | None = None) -> list[Block]:
     """The outline of a body, cell, header or footer element."""
     blocks: list[Block] = []
-    for element in wml.iter_blocks(container):
-        if element.tag == wml.P:
-            style, align, bold = wml.paragraph_look(element, styles)
-            blocks.append(Para(element, wml.paragraph_text(element), style, align, bold))
+    for element in read.iter_blocks(container):
+        if element.tag == ooxml.P:
+            style, align, bold = read.paragraph_look(element, styles)
+            blocks.append(Para(element, read.paragraph_text(element), style, align, bold))
         else:
             rows = []
-            for row in wml.iter_rows(element):
+            for row in read.iter_rows(element):
                 cells = []
-                for cell in wml.iter_cells(row):
-                    span, continued = wml.cell_span(cell)
+                for cell in read.iter_cells(row):
+                    span, continued = read.cell_span(cell)
                     cells.append(Cell(cell, read_blocks(cell, styles), span, continued))
                 rows.append(Row(row, cells))
-            blocks.append(Table(element, rows, wml.table_has_borders(element, styles)))
+            blocks.append(Table(element, rows, read.table_has_borders(element, styles)))
     return blocks
 
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from html import escape
 from pathlib import Path
 from typing import Literal
 
@@ -26,14 +23,14 @@ from reportgen.diff.errors import (
     MISMATCHED, MISSING_OUTPUT, NO_COMMON_PERIOD, NO_MANIFEST, NOT_FOUND, UNREADABLE_JSON,
     DiffInputError,
 )
-from reportgen.diff.html_view import html_page, render_comparison
-from reportgen.diff.redline import DEFAULT_AUTHOR, write_redline
-from reportgen.vi import format_signed, format_value
+from reportgen.diff.html_view import render_comparison
+from reportgen.diff.pages import figures_page, index_page
+from reportgen.diff.redline import DEFAULT_AUTHOR, mark_comparison
+from reportgen.files import atomic_write
 
 Number = int | Decimal
 _SAFE_NAME = re.compile(r"^[\w][\w.\-]*$")
 CSV_COLUMNS = ("period", "unit", "indicator", "name", "old_value", "new_value", "change")
-_STATUS_TITLES = {"changed": "có thay đổi", "added": "thêm mới", "removed": "bị xóa"}
 
 
 @dataclass(frozen=True)
@@ -114,9 +111,9 @@ def _redline_files(old: Path, new: Path, docx_path: Path, html_path: Path, title
     comparison = compare(old_package, new_package)
     page = render_comparison(comparison, title=title)  # before the marks change the XML
     # The marks carry the new draft's own date (core properties), never the clock.
-    docx = write_redline(comparison, author=author, date=core_date(new_bytes))
-    _write_file(docx_path, docx)
-    _write_file(html_path, page.encode("utf-8"))
+    docx = mark_comparison(comparison, author=author, date=core_date(new_bytes))
+    atomic_write(docx_path, docx)
+    atomic_write(html_path, page.encode("utf-8"))
     return comparison.result
 
 
@@ -210,9 +207,9 @@ def _diff_builds(old_folder: Path, new_folder: Path, out_dir: Path, author: str)
     figures_html = out_dir / "figures.html"
     figures_csv = out_dir / "figures.csv"
     index_html = out_dir / "index.html"
-    _write_file(figures_html, _figures_page(units, labels).encode("utf-8"))
-    _write_file(figures_csv, _figures_csv(units))
-    _write_file(index_html, _index_page(old_folder, new_folder, units, labels, unchanged,
+    atomic_write(figures_html, figures_page(units, labels).encode("utf-8"))
+    atomic_write(figures_csv, _figures_csv(units))
+    atomic_write(index_html, index_page(old_folder, new_folder, units, labels, unchanged,
                                         out_dir).encode("utf-8"))
     written += [figures_html, figures_csv, index_html]
     return DiffReport("builds", out_dir, tuple(sorted(written)), units=tuple(units),
@@ -272,40 +269,10 @@ def _figure_changes(period: str, unit: str, old: dict | None, new: dict | None, 
 
 # ---------------------------------------------------------------------------- writing
 
-def _write_file(path: Path, data: bytes) -> None:
-    """Write whole or not at all: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _raw(value: Number | None) -> str:
     if value is None:
         return ""
     return str(value) if isinstance(value, int) else format(value, "f")
-
-
-def _shown(value: Number | None) -> str:
-    return "" if value is None else format_value(value)
-
-
-def _signed(value: Number | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, int):
-        return format_signed(value)
-    text = format_value(abs(value))
-    return text if value == 0 else ("+" if value > 0 else "-") + text
-
-
-def _marked(tag: str, text: str) -> str:
-    return f"<{tag}>{escape(text)}</{tag}>" if text else ""
 
 
 def _figures_csv(units: list[UnitChange]) -> bytes:
@@ -318,74 +285,3 @@ def _figures_csv(units: list[UnitChange]) -> bytes:
                              _raw(f.new_value), _raw(f.change)))
     # With a BOM so that Excel opens the Vietnamese names as UTF-8.
     return buffer.getvalue().encode("utf-8-sig")
-
-
-def _anchor(unit: UnitChange) -> str:
-    return f"u-{unit.period}-{unit.unit}"
-
-
-def _unit_heading(unit: UnitChange, labels: dict[str, str]) -> str:
-    name = f" – {unit.name}" if unit.name else ""
-    return f"{unit.unit}{name} · {labels.get(unit.period, unit.period)}"
-
-
-def _figures_page(units: list[UnitChange], labels: dict[str, str]) -> str:
-    sections = []
-    for unit in units:
-        heading = (f'<h2 id="{escape(_anchor(unit))}">{escape(_unit_heading(unit, labels))} '
-                   f'<span class="muted">({_STATUS_TITLES[unit.status]})</span></h2>')
-        if not unit.has_figures:
-            body = '<p class="muted">Không có tệp số liệu (figures.json) để so sánh.</p>'
-        elif not unit.figures:
-            body = '<p class="muted">Số liệu không thay đổi.</p>'
-        else:
-            rows = "".join(
-                f"<tr><td>{escape(f.indicator)}</td><td>{escape(f.name)}</td>"
-                f"<td>{escape(f.measure)}</td>"
-                f'<td class="num">{_marked("del", _shown(f.old_value))}</td>'
-                f'<td class="num">{_marked("ins", _shown(f.new_value))}</td>'
-                f'<td class="num">{escape(_signed(f.change))}</td></tr>'
-                for f in unit.figures)
-            body = ("<table><tr><th>Mã chỉ tiêu</th><th>Chỉ tiêu</th><th>Đơn vị tính</th>"
-                    '<th class="num">Bản cũ</th><th class="num">Bản mới</th>'
-                    f'<th class="num">Chênh lệch</th></tr>{rows}</table>')
-        sections.append(f"<section>{heading}{body}</section>")
-    if not sections:
-        sections.append("<p>Không có đơn vị nào thay đổi.</p>")
-    return html_page("Số liệu thay đổi giữa hai bản dựng",
-                     "<h1>Số liệu thay đổi giữa hai bản dựng</h1>" + "".join(sections))
-
-
-def _index_page(old: Path, new: Path, units: list[UnitChange], labels: dict[str, str],
-                unchanged: int, out_dir: Path) -> str:
-    def link(path: Path | None, text: str) -> str:
-        if path is None:
-            return ""
-        return f'<a href="{escape(path.relative_to(out_dir).as_posix())}">{text}</a>'
-
-    parts = ["<h1>So sánh hai bản dựng báo cáo</h1>",
-             f"<p>Bản cũ: <code>{escape(str(old))}</code><br>"
-             f"Bản mới: <code>{escape(str(new))}</code></p>",
-             f"<p>Số liệu thay đổi: <a href=\"figures.html\">figures.html</a> · "
-             f"<a href=\"figures.csv\">figures.csv</a></p>"]
-    for status, title in (("changed", "Đơn vị có thay đổi"), ("added", "Đơn vị thêm mới"),
-                          ("removed", "Đơn vị bị xóa")):
-        chosen = [u for u in units if u.status == status]
-        if not chosen:
-            continue
-        rows = []
-        for unit in chosen:
-            links = " · ".join(filter(None, (
-                link(unit.redline_html, "bản so sánh (HTML)"),
-                link(unit.redline_docx, "bản so sánh (DOCX)"),
-                f'<a href="figures.html#{escape(_anchor(unit))}">số liệu</a>')))
-            rows.append(f"<tr><td>{escape(labels.get(unit.period, unit.period))}</td>"
-                        f"<td>{escape(unit.unit)}</td><td>{escape(unit.name)}</td>"
-                        f"<td>{escape(', '.join(unit.formats))}</td><td>{links}</td></tr>")
-        parts.append(f"<h2>{title} ({len(chosen)})</h2><table><tr><th>Kỳ báo cáo</th>"
-                     "<th>Mã</th><th>Đơn vị</th><th>Tệp khác nhau</th><th>Xem</th></tr>"
-                     + "".join(rows) + "</table>")
-    if not units:
-        parts.append("<p>Không có đơn vị nào thay đổi.</p>")
-    parts.append(f'<p class="muted">Không thay đổi: {unchanged} đơn vị.</p>')
-    return html_page("So sánh hai bản dựng báo cáo", "".join(parts))

@@ -4,13 +4,16 @@ Both the DOCX redline and the HTML view start here, so they always show the same
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterator
 
-from reportgen.diff import wml
-from reportgen.diff.errors import DiffInputError
+from reportgen import ooxml
 from reportgen.diff.align import BlockDiff, DiffResult, diff_blocks, read_blocks, summarize
+from reportgen.diff.errors import TRACKED_CHANGES, DiffInputError
+from reportgen.ooxml.read import Package, PackageError, StyleSheet, read_package
+from reportgen.ooxml.revisions import has_tracked_changes
 
 
 @dataclass
@@ -25,26 +28,44 @@ class PartDiff:
 
 @dataclass
 class Comparison:
-    old: wml.Package
-    new: wml.Package
+    old: Package
+    new: Package
     body: list[BlockDiff]
     parts: list[PartDiff]
     result: DiffResult
 
 
 def load_pair(old: bytes, new: bytes, old_name: str, new_name: str
-              ) -> tuple[wml.Package, wml.Package]:
+              ) -> tuple[Package, Package]:
     """Read both drafts, refusing non-DOCX files and drafts still under review."""
     packages = []
-    for data, name in ((old, old_name), (new, new_name)):
-        package = wml.read_package(data, name)
-        wml.refuse_tracked_changes(package)
-        packages.append(package)
+    with diff_input():
+        for data, name in ((old, old_name), (new, new_name)):
+            package = read_package(data, name)
+            # A redline of a document that is itself under review would mix two reviews.
+            if has_tracked_changes(package):
+                raise DiffInputError(TRACKED_CHANGES, path=package.name)
+            packages.append(package)
     return packages[0], packages[1]
 
 
-def compare(old: wml.Package, new: wml.Package) -> Comparison:
-    old_styles, new_styles = wml.StyleSheet.of(old), wml.StyleSheet.of(new)
+@contextmanager
+def diff_input() -> Iterator[None]:
+    """A DOCX the ooxml reader cannot read is an unusable diff input, with its message."""
+    try:
+        yield
+    except PackageError as error:
+        raise DiffInputError(error.message_id, **error.params) from error
+
+
+def compare(old: Package, new: Package) -> Comparison:
+    # Parts are parsed on first use: a broken header is found here, not in load_pair.
+    with diff_input():
+        return _compare(old, new)
+
+
+def _compare(old: Package, new: Package) -> Comparison:
+    old_styles, new_styles = StyleSheet.of(old), StyleSheet.of(new)
     body = diff_blocks(read_blocks(old.body(), old_styles), read_blocks(new.body(), new_styles))
     old_parts = old.header_footer_parts()
     parts: list[PartDiff] = []
@@ -69,14 +90,14 @@ def core_date(docx: bytes) -> datetime | None:
     """The modified (else created) time in a DOCX's core properties: the date a redline's
     marks carry when the caller has no better one. None when absent or unreadable."""
     try:
-        package = wml.read_package(docx, "docx")
+        package = read_package(docx, "docx")
         core = package.xml("docProps/core.xml") if "docProps/core.xml" in package.entries else None
-    except DiffInputError:
+    except PackageError:
         return None
     if core is None:
         return None
     for name in ("modified", "created"):
-        element = core.find(f"{{http://purl.org/dc/terms/}}{name}")
+        element = core.find(ooxml.qn(f"dcterms:{name}"))
         if element is not None and element.text:
             text = element.text.strip().replace("Z", "+00:00")
             try:

@@ -6,11 +6,10 @@ Message ids are English with {placeholders}; the CLI translates them with
 from __future__ import annotations
 
 from reportgen.i18n import N_
+# The DOCX reader's own messages; a diff reports them as its inputs' faults.
+from reportgen.ooxml.read import NOT_DOCX, UNREADABLE_DOCX
 
 NOT_FOUND = N_("{path} does not exist.")
-NOT_DOCX = N_("{path} is not a DOCX file (a Word document is a ZIP package containing "
-              "word/document.xml). Save it from Word as .docx and run again.")
-UNREADABLE_DOCX = N_("{path} cannot be read as a DOCX file: {reason}.")
 TRACKED_CHANGES = N_("{path} already contains tracked changes. Accept or reject all changes "
                      "in Word (Review → Accept All) and save, then run again.")
 MISMATCHED = N_("Cannot compare {old} with {new}: give two DOCX files or two build folders.")

@@ -1,53 +1,24 @@
 """The same changes as the DOCX redline, as one self-contained HTML page for a browser.
 
 Paragraphs and tables in document order, deleted words in <del>, inserted ones in <ins>,
-whole inserted/deleted paragraphs and rows tinted; a short summary on top. Inline CSS
-only, no scripts or external references, so the page can be mailed as a single file.
+whole inserted/deleted paragraphs and rows tinted; a short summary on top. The page shell
+and its stylesheet are templates/diff/ (diff/pages.py), inlined: no scripts or external
+references, so the page can be mailed as a single file.
 """
 from __future__ import annotations
 
 import unicodedata
 from html import escape as _escape
 
+from markupsafe import Markup
+
 from reportgen.diff.align import BlockDiff, Cell, DiffResult, Para, RowDiff, Table
 from reportgen.diff.compare import Comparison, compare, load_pair
+from reportgen.diff.pages import page
 from reportgen.vi import format_count
 
 MAX_LISTED_CHANGES = 40
 MAX_CHANGE_CHARS = 160
-
-CSS = """
-body{font-family:"Times New Roman",Tinos,"Liberation Serif",serif;font-size:13pt;
-  line-height:1.45;color:#111;background:#fff;max-width:62rem;margin:1.5rem auto;padding:0 1rem}
-h1{font-size:1.35rem;margin:.2rem 0 .6rem}
-h2{font-size:1.05rem;margin:1.2rem 0 .4rem}
-ins{background:#d5f5d5;color:#0a5d12;text-decoration:underline}
-del{background:#fadcdc;color:#9b0000;text-decoration:line-through}
-.legend{color:#444;font-size:.95em}
-.summary{border:1px solid #bbb;background:#f6f6f6;padding:.4rem 1rem;margin-bottom:1.2rem}
-.summary ul{margin:.3rem 0;padding-left:1.3rem}
-.changes li{margin:.1rem 0}
-.part{border-top:1px solid #ddd;padding-top:.3rem}
-.part>h2{color:#555;font-size:.95rem;font-weight:normal;text-transform:uppercase}
-.document p{white-space:pre-wrap;margin:.3em 0;text-align:justify}
-.document p.empty{min-height:.6em;margin:0}
-.document p.center{text-align:center}
-.document p.right{text-align:right}
-.document p.left{text-align:left}
-.document p.h{font-weight:bold}
-.document p.ins-block{border-left:4px solid #2d8a2d;padding-left:.5em}
-.document p.del-block{border-left:4px solid #c22;padding-left:.5em}
-table{border-collapse:collapse;margin:.5em 0;width:100%}
-td,th{border:1px solid #999;padding:.15em .35em;vertical-align:top;white-space:pre-wrap}
-td p,.document td p{margin:0;text-align:inherit}
-table.layout td{border:1px dotted #ddd}
-del+ins{margin-left:.12em}
-tr.row-ins{background:#eefaee}
-tr.row-del{background:#fcefef}
-td.num,th.num{text-align:right}
-.muted{color:#666}
-@media print{body{max-width:none;margin:0}.summary{break-inside:avoid}}
-"""
 
 _PART_TITLES = {"header": "Đầu trang", "footer": "Chân trang"}
 
@@ -77,16 +48,7 @@ def render_comparison(comparison: Comparison, *, title: str) -> str:
             "<del>nội dung bị xóa</del></p></header>"
             f"{summary_html(comparison.result)}"
             f'<main class="document">{"".join(parts)}</main>')
-    return html_page(title, body)
-
-
-def html_page(title: str, body: str) -> str:
-    """The shell every diff page shares: UTF-8, Vietnamese, inline stylesheet."""
-    return ("<!DOCTYPE html>\n"
-            '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
-            f"<body>\n{body}\n</body>\n</html>\n")
+    return page(title, Markup(body))
 
 
 def summary_html(result: DiffResult) -> str:

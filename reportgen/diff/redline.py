@@ -15,15 +15,20 @@ from datetime import datetime
 
 from lxml import etree
 
-from reportgen.diff import wml
+from reportgen import ooxml
 from reportgen.diff.align import BlockDiff, DiffResult, Para, RowDiff, Span
 from reportgen.diff.compare import Comparison, compare, load_pair
+from reportgen.files import deterministic_zip
+from reportgen.ooxml import read
+from reportgen.ooxml import revisions as tracked
 
 DEFAULT_AUTHOR = "reportgen"
 
 
 @dataclass(frozen=True)
 class Redline:
+    """What `redline` returns: the redline DOCX and the summary of what changed."""
+
     docx: bytes
     result: DiffResult
 
@@ -42,13 +47,13 @@ def redline(old: bytes, new: bytes, *, author: str = DEFAULT_AUTHOR, date: datet
     """`redline_docx` and the summary of what changed."""
     old_package, new_package = load_pair(old, new, old_name, new_name)
     comparison = compare(old_package, new_package)
-    return Redline(write_redline(comparison, author=author, date=date), comparison.result)
+    return Redline(mark_comparison(comparison, author=author, date=date), comparison.result)
 
 
-def write_redline(comparison: Comparison, *, author: str, date: datetime | None) -> bytes:
-    """Mark a comparison into its new package and zip it. Consumes the comparison: its
-    new package's XML is changed in place."""
-    revisions = wml.Revisions(author, date)
+def mark_comparison(comparison: Comparison, *, author: str, date: datetime | None) -> bytes:
+    """The redline DOCX of a comparison: its changes marked into the new package, zipped
+    (no file is written). Consumes the comparison: the new package's XML changes in place."""
+    revisions = tracked.Revisions(author, date)
     package = comparison.new
     document = package.xml(package.main_part)
     _apply_blocks(comparison.body, package.body(), revisions)
@@ -56,21 +61,21 @@ def write_redline(comparison: Comparison, *, author: str, date: datetime | None)
     for part in comparison.parts:
         _apply_blocks(part.diffs, part.root, revisions)
         roots.append(part.root)
-    first_id = wml.max_annotation_id(roots) + 1
+    first_id = tracked.max_annotation_id(roots) + 1
     for root in roots:
-        wml.merge_adjacent_marks(root)
-    wml.number_revisions(roots, first_id)
+        tracked.merge_adjacent_marks(root)
+    tracked.number_revisions(roots, first_id)
     entries = dict(package.entries)
-    entries[package.main_part] = wml.serialize(document)
+    entries[package.main_part] = read.serialize(document)
     for part in comparison.parts:
         if any(d.tag != "equal" for d in part.diffs):
-            entries[part.part] = wml.serialize(part.root)
-    return wml.write_package(entries)
+            entries[part.part] = read.serialize(part.root)
+    return deterministic_zip(entries)
 
 
 # ---------------------------------------------------------------------- block sequences
 
-def _apply_blocks(diffs: list[BlockDiff], container, revisions: wml.Revisions) -> None:
+def _apply_blocks(diffs: list[BlockDiff], container, revisions: tracked.Revisions) -> None:
     """Mark one container's diff into its (new) element, putting deleted blocks back where
     they stood in the old draft."""
     first_new = next((d.new.element for d in diffs if d.new is not None), None)
@@ -104,35 +109,35 @@ def _put_back(element, last, first_new, append):
 
 
 def _append_block(container, element) -> None:
-    sect_pr = container.find(wml.SECTPR)
+    sect_pr = container.find(ooxml.SECTPR)
     if sect_pr is not None:
         sect_pr.addprevious(element)
     else:
         container.append(element)
 
 
-def _shift_marks(container, revisions: wml.Revisions) -> None:
+def _shift_marks(container, revisions: tracked.Revisions) -> None:
     """A paragraph mark followed by a table, a section break or the end of its body, cell
     or header cannot be inserted or deleted (there is nothing to merge into). So where a
     run of inserted (or deleted) paragraphs ends there, the marks move one paragraph up, as
     Word records it: the unmarked paragraph before the run takes the mark, and the last
     paragraph of the run keeps an ordinary one."""
-    blocks = list(wml.iter_blocks(container))
+    blocks = list(read.iter_blocks(container))
     for index, block in enumerate(blocks):
-        if block.tag != wml.P:
+        if block.tag != ooxml.P:
             continue
-        closing = (index == len(blocks) - 1 or blocks[index + 1].tag == wml.TBL
-                   or block.find(f"{wml.PPR}/{wml.SECTPR}") is not None)
-        kind = wml.paragraph_mark(block) if closing else None
+        closing = (index == len(blocks) - 1 or blocks[index + 1].tag == ooxml.TBL
+                   or block.find(f"{ooxml.PPR}/{ooxml.SECTPR}") is not None)
+        kind = tracked.paragraph_mark(block) if closing else None
         if kind is None:
             continue
-        wml.clear_paragraph_mark(block)
+        tracked.clear_paragraph_mark(block)
         for earlier in reversed(blocks[:index]):
-            if earlier.tag != wml.P or earlier.find(f"{wml.PPR}/{wml.SECTPR}") is not None:
+            if earlier.tag != ooxml.P or earlier.find(f"{ooxml.PPR}/{ooxml.SECTPR}") is not None:
                 break
-            mark = wml.paragraph_mark(earlier)
+            mark = tracked.paragraph_mark(earlier)
             if mark is None:
-                wml.set_paragraph_mark(earlier, revisions.mark(kind))
+                tracked.set_paragraph_mark(earlier, revisions.mark(kind))
                 break
             if mark != kind:
                 break
@@ -140,100 +145,100 @@ def _shift_marks(container, revisions: wml.Revisions) -> None:
 
 # ----------------------------------------------------------------- whole blocks and rows
 
-def _mark_inserted(element, revisions: wml.Revisions, *, mark_paragraph: bool = True) -> None:
-    if element.tag == wml.P:
+def _mark_inserted(element, revisions: tracked.Revisions, *, mark_paragraph: bool = True) -> None:
+    if element.tag == ooxml.P:
         _wrap_runs(element, revisions)
         if mark_paragraph:
-            wml.set_paragraph_mark(element, revisions.mark("ins"))
+            tracked.set_paragraph_mark(element, revisions.mark("ins"))
         return
-    for row in wml.iter_rows(element):
+    for row in read.iter_rows(element):
         _mark_row_inserted(row, revisions)
 
 
-def _mark_row_inserted(row, revisions: wml.Revisions) -> None:
-    wml.set_row_mark(row, revisions.mark("ins"))
-    for cell in wml.iter_cells(row):
-        blocks = list(wml.iter_blocks(cell))
+def _mark_row_inserted(row, revisions: tracked.Revisions) -> None:
+    tracked.set_row_mark(row, revisions.mark("ins"))
+    for cell in read.iter_cells(row):
+        blocks = list(read.iter_blocks(cell))
         for index, block in enumerate(blocks):
             _mark_inserted(block, revisions, mark_paragraph=index < len(blocks) - 1)
 
 
-def _wrap_runs(parent, revisions: wml.Revisions) -> None:
+def _wrap_runs(parent, revisions: tracked.Revisions) -> None:
     """Put every run of a paragraph (also inside hyperlinks and fields) into w:ins."""
     group = None
     for child in list(parent):
-        if child.tag == wml.R:
+        if child.tag == ooxml.R:
             if group is None:
                 group = revisions.mark("ins")
                 child.addprevious(group)
             group.append(child)
             continue
         group = None
-        if child.tag in wml.RUN_WRAPPERS:
+        if child.tag in read.RUN_WRAPPERS:
             _wrap_runs(child, revisions)
 
 
-def _deleted_block(old_element, revisions: wml.Revisions):
-    if old_element.tag == wml.P:
+def _deleted_block(old_element, revisions: tracked.Revisions):
+    if old_element.tag == ooxml.P:
         return _deleted_paragraph(old_element, revisions, mark_paragraph=True)
     table = copy.deepcopy(old_element)
-    wml.drop_identities(table)
-    for row in list(wml.iter_rows(table)):
+    tracked.drop_identities(table)
+    for row in list(read.iter_rows(table)):
         _delete_row_content(row, revisions)
     return table
 
 
-def _deleted_row(old_row, revisions: wml.Revisions):
+def _deleted_row(old_row, revisions: tracked.Revisions):
     row = copy.deepcopy(old_row)
-    wml.drop_identities(row)
+    tracked.drop_identities(row)
     _delete_row_content(row, revisions)
     return row
 
 
-def _delete_row_content(row, revisions: wml.Revisions) -> None:
-    wml.set_row_mark(row, revisions.mark("del"))
-    for cell in wml.iter_cells(row):
-        blocks = list(wml.iter_blocks(cell))
+def _delete_row_content(row, revisions: tracked.Revisions) -> None:
+    tracked.set_row_mark(row, revisions.mark("del"))
+    for cell in read.iter_cells(row):
+        blocks = list(read.iter_blocks(cell))
         for index, block in enumerate(blocks):
-            if block.tag == wml.P:
+            if block.tag == ooxml.P:
                 block.getparent().replace(block, _deleted_paragraph(
                     block, revisions, mark_paragraph=index < len(blocks) - 1))
             else:
-                for inner in list(wml.iter_rows(block)):
+                for inner in list(read.iter_rows(block)):
                     _delete_row_content(inner, revisions)
 
 
-def _deleted_paragraph(old_p, revisions: wml.Revisions, *, mark_paragraph: bool):
+def _deleted_paragraph(old_p, revisions: tracked.Revisions, *, mark_paragraph: bool):
     """The old paragraph rebuilt as deleted text: its properties (without a section break,
     whose headers belong to the old package) and its text in w:del runs. Drawings and
     fields of the old draft are not carried over: they would point into the old package."""
-    paragraph = etree.Element(wml.P)
+    paragraph = etree.Element(ooxml.P)
     for name, value in old_p.attrib.items():
         paragraph.set(name, value)
-    wml.drop_identities(paragraph)
-    p_pr = old_p.find(wml.PPR)
+    tracked.drop_identities(paragraph)
+    p_pr = old_p.find(ooxml.PPR)
     if p_pr is not None:
         p_pr = copy.deepcopy(p_pr)
         for child in list(p_pr):
-            if child.tag in (wml.SECTPR, wml.w("pPrChange")):
+            if child.tag in (ooxml.SECTPR, ooxml.qn("w:pPrChange")):
                 p_pr.remove(child)
         paragraph.append(p_pr)
     runs = []
-    for run in wml.iter_runs(old_p):
-        atoms = [wml.as_deleted_atom(child) for child in wml.run_atoms(run)]
+    for run in read.iter_runs(old_p):
+        atoms = [tracked.as_deleted_atom(child) for child in read.run_atoms(run)]
         atoms = [atom for atom in atoms if atom is not None]
         if atoms:
-            runs.append(wml.make_run(run, atoms))
+            runs.append(tracked.make_run(run, atoms))
     if runs:
         deletion = revisions.mark("del")
         deletion.extend(runs)
         paragraph.append(deletion)
     if mark_paragraph:
-        wml.set_paragraph_mark(paragraph, revisions.mark("del"))
+        tracked.set_paragraph_mark(paragraph, revisions.mark("del"))
     return paragraph
 
 
-def _apply_rows(rows: list[RowDiff], table, revisions: wml.Revisions) -> None:
+def _apply_rows(rows: list[RowDiff], table, revisions: tracked.Revisions) -> None:
     first_new = next((r.new.element for r in rows if r.new is not None), None)
     last = None
     for row in rows:
@@ -252,7 +257,7 @@ def _apply_rows(rows: list[RowDiff], table, revisions: wml.Revisions) -> None:
 # --------------------------------------------------------------- a paragraph, word by word
 
 def _rewrite_paragraph(old_p, new_p, old_text: str, new_text: str, spans: list[Span],
-                       revisions: wml.Revisions) -> None:
+                       revisions: tracked.Revisions) -> None:
     """Split the new paragraph's runs where the word diff changes, wrap inserted pieces in
     w:ins (each piece keeps its run's w:rPr) and put the old words back as w:del runs just
     before the words that replaced them."""
@@ -269,7 +274,7 @@ def _rewrite_paragraph(old_p, new_p, old_text: str, new_text: str, spans: list[S
         return _deleted_runs(old_atoms, deletions[at], revisions)
 
     position = 0
-    for run in list(wml.iter_runs(new_p)):
+    for run in list(read.iter_runs(new_p)):
         items: list = []  # [inserted?, children] pieces and ready w:del elements
 
         def add(is_inserted: bool, child) -> None:
@@ -278,8 +283,8 @@ def _rewrite_paragraph(old_p, new_p, old_text: str, new_text: str, spans: list[S
             else:
                 items.append([is_inserted, [child]])
 
-        for child in wml.run_atoms(run):
-            text = wml.atom_text(child)
+        for child in read.run_atoms(run):
+            text = read.atom_text(child)
             if not text:
                 add(False, copy.deepcopy(child))
                 continue
@@ -302,7 +307,7 @@ def _rewrite_paragraph(old_p, new_p, old_text: str, new_text: str, spans: list[S
             continue  # nothing changed in this run: leave it exactly as it was
         for item in items:
             if isinstance(item, list):
-                element = wml.make_run(run, item[1])
+                element = tracked.make_run(run, item[1])
                 if item[0]:
                     wrapper = revisions.mark("ins")
                     wrapper.append(element)
@@ -316,23 +321,23 @@ def _rewrite_paragraph(old_p, new_p, old_text: str, new_text: str, spans: list[S
 
 
 def _piece(child, text: str):
-    return wml.text_child(text) if child.tag == wml.T else copy.deepcopy(child)
+    return tracked.text_child(text) if child.tag == ooxml.T else copy.deepcopy(child)
 
 
 def _text_atoms(paragraph) -> list[tuple[object, object, int, int]]:
     """(run, child, start, end) for each run child showing text, in paragraph order."""
     atoms = []
     position = 0
-    for run in wml.iter_runs(paragraph):
-        for child in wml.run_atoms(run):
-            length = len(wml.atom_text(child))
+    for run in read.iter_runs(paragraph):
+        for child in read.run_atoms(run):
+            length = len(read.atom_text(child))
             if length:
                 atoms.append((run, child, position, position + length))
                 position += length
     return atoms
 
 
-def _deleted_runs(atoms, ranges: list[tuple[int, int]], revisions: wml.Revisions):
+def _deleted_runs(atoms, ranges: list[tuple[int, int]], revisions: tracked.Revisions):
     """A w:del holding the old text of `ranges`, in runs that copy the old run properties."""
     deletion = revisions.mark("del")
     for start, end in ranges:
@@ -341,13 +346,13 @@ def _deleted_runs(atoms, ranges: list[tuple[int, int]], revisions: wml.Revisions
             if b <= start or a >= end:
                 continue
             if run is not current_run and children:
-                deletion.append(wml.make_run(current_run, children))
+                deletion.append(tracked.make_run(current_run, children))
                 children = []
             current_run = run
             part = (child.text or "")[max(start, a) - a:min(end, b) - a]
-            atom = wml.as_deleted_atom(child, part if child.tag == wml.T else None)
+            atom = tracked.as_deleted_atom(child, part if child.tag == ooxml.T else None)
             if atom is not None:
                 children.append(atom)
         if children:
-            deletion.append(wml.make_run(current_run, children))
+            deletion.append(tracked.make_run(current_run, children))
     return deletion

@@ -2,31 +2,28 @@
 
 Look comes from named styles in templates/docx/reference.docx (a clerk may restyle them
 in Word); this module only places content and sets page geometry. Raw OOXML edits live
-in ooxml.py, zip determinism in zipfix.py.
+in reportgen/ooxml/, zip determinism in reportgen/files.py.
 """
 from __future__ import annotations
 
 import io
-import re
 import struct
 import unicodedata
-from datetime import datetime, timezone
 from functools import lru_cache
-from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_COLOR_INDEX
-from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from reportgen.model import (
     Appendix, Block, Chart, Heading, Paragraph, ReportModel, Run, Table,
 )
-from reportgen.render import ooxml
+from reportgen.ooxml import XML_SPACE, qn, xml_safe
+from reportgen.ooxml import write as ooxml
 from reportgen.resources import TEMPLATES_DIR
 from reportgen.render.chart import chart_png
-from reportgen.render.zipfix import normalize_zip
+from reportgen.files import normalize_zip, utc_naive
 
 REFERENCE_DOCX = TEMPLATES_DIR / "docx" / "reference.docx"
 
@@ -106,22 +103,6 @@ STYLE = {
 
 _ALIGNS = ("left", "center", "right")  # Column.align → w:jc
 
-# XML 1.0 forbids these; lxml would raise mid-render. The loader already strips them
-# with a located warning, this is the renderer's second line of defence.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_safe(text: str) -> str:
-    return _XML_ILLEGAL.sub("", text)
-
-
-def utc_naive(moment: datetime) -> datetime:
-    """Core properties are written as UTC; a naive time is taken as already UTC."""
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def set_style(paragraph, style) -> None:
     # w:pStyle by id: python-docx's `paragraph.style = ` re-scans every style per call
     # to find the default, which dominated render time on long tables.
@@ -134,7 +115,7 @@ def add_text(paragraph, text: str):
     run = paragraph.add_run(xml_safe(text))
     if "  " in text:
         for t in run._r.iter(qn("w:t")):
-            t.set(ooxml.XML_SPACE, "preserve")
+            t.set(XML_SPACE, "preserve")
     return run
 
 
@@ -200,21 +181,23 @@ class _Writer:
             self._style_cache[name] = self.styles[name]
         return self._style_cache[name]
 
-    def style_size_pt(self, key: str, fallback: float) -> float:
+    def _inherited_font(self, key: str, attribute: str):
+        """A font property of the style `key`, else of the nearest style it is based on
+        (w:basedOn), else None: what Word shows when the style itself leaves it unset."""
         style = self.style(key)
         while style is not None:
-            if style.font.size is not None:
-                return style.font.size.pt
+            value = getattr(style.font, attribute)
+            if value is not None:
+                return value
             style = style.base_style
-        return fallback
+        return None
+
+    def style_size_pt(self, key: str, fallback: float) -> float:
+        size = self._inherited_font(key, "size")
+        return size.pt if size is not None else fallback
 
     def style_bold(self, key: str) -> bool:
-        style = self.style(key)
-        while style is not None:
-            if style.font.bold is not None:
-                return bool(style.font.bold)
-            style = style.base_style
-        return False
+        return bool(self._inherited_font(key, "bold"))
 
     # paragraphs ---------------------------------------------------------------------
 

@@ -7,13 +7,14 @@ arrives with every string ready.
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 import jinja2
 
+from reportgen.files import utc_naive
 from reportgen.fonts import SerifFaces, find_serif_faces
 from reportgen.model import Chart, Heading, Paragraph, ReportModel, Table
 from reportgen.resources import TEMPLATES_DIR
@@ -66,9 +67,7 @@ def print_css() -> str:
 def w3c_datetime(moment: datetime) -> str:
     """A W3C date-time for dcterms meta tags. A naive time is written as UTC ("Z"),
     as python-docx writes dcterms:created, so the DOCX and PDF properties agree."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
+    return utc_naive(moment).replace(microsecond=0).isoformat() + "Z"
 
 
 def chart_image(chart: Chart) -> bytes:

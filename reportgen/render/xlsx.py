@@ -3,22 +3,19 @@ tables (Nghị định 09/2019 asks reports to be machine-readable where it can)
 
 One sheet per Table found in the appendices, in order: row 1 holds Table.data_header,
 then Table.data_rows as raw values (int, Decimal, str, None), never the formatted
-strings of the printed table. Same model, same bytes (see zipfix.py).
+strings of the printed table. Same model, same bytes (see reportgen/files.py).
 """
 from __future__ import annotations
 
-import io
 import re
 
 from openpyxl import Workbook
-from openpyxl.packaging.core import DocumentProperties
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.xml.functions import tostring
 
+from reportgen.files import save_workbook
 from reportgen.model import ReportModel, Table
-from reportgen.render.docx import utc_naive, xml_safe
-from reportgen.render.zipfix import normalize_zip
+from reportgen.ooxml import xml_safe
 
 SHEET_NAME_MAX = 31  # Excel's limit
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -61,17 +58,12 @@ def _header_and_rows(table: Table) -> tuple[tuple[str, ...], tuple[tuple[object,
     return tuple(c.title for c in table.columns), rows
 
 
-def _core_xml(model: ReportModel) -> bytes:
+def _set_properties(workbook: Workbook, model: ReportModel) -> None:
     info = model.info
-    created = utc_naive(info.created)
-    props = DocumentProperties(
-        creator=xml_safe(info.author), lastModifiedBy=xml_safe(info.author),
-        title=xml_safe(info.title), subject=xml_safe(info.subject),
-        keywords=xml_safe(info.keywords), language=xml_safe(info.language),
-        created=created, modified=created,
-    )
-    return b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + \
-        tostring(props.to_tree())
+    properties = workbook.properties
+    properties.creator = properties.lastModifiedBy = xml_safe(info.author)
+    properties.title, properties.subject = xml_safe(info.title), xml_safe(info.subject)
+    properties.keywords, properties.language = xml_safe(info.keywords), xml_safe(info.language)
 
 
 def render_appendix_xlsx(model: ReportModel) -> bytes | None:
@@ -100,9 +92,7 @@ def render_appendix_xlsx(model: ReportModel) -> bytes | None:
         for column, name in enumerate(header, 1):
             sheet.column_dimensions[get_column_letter(column)].width = max(10, len(str(name)) + 2)
         sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    # openpyxl stamps docProps/core.xml with the clock on save: write it from model.info.
-    return normalize_zip(out.getvalue(), replace={"docProps/core.xml": _core_xml(model)})
+    _set_properties(workbook, model)
+    return save_workbook(workbook, model.info.created)
 
 

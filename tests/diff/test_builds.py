@@ -140,6 +140,22 @@ def test_two_drafts_give_a_redline_named_after_the_new_one(tmp_path):
     assert dates == {"2023-07-06T09:30:00Z"}  # the new draft's modified time, not the clock
 
 
+def test_redlines_and_pages_are_readable_by_the_office_like_the_reports(builds):
+    # mkstemp makes 0600 files; under the usual umask 022 a redline used to stay 0600,
+    # unreadable by colleagues sharing the folder, while the reports were 0644.
+    import os
+    import stat
+
+    old, new, out = builds
+    previous = os.umask(0o022)
+    try:
+        report = diff_paths(old, new, out)
+    finally:
+        os.umask(previous)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in report.files}
+    assert modes and set(modes.values()) == {0o644}, modes
+
+
 def raised(old, new, out):
     with pytest.raises(DiffInputError) as caught:
         diff_paths(old, new, out)

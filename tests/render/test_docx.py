@@ -15,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml.ns import qn
 
 from reportgen.model import Paragraph, Run
+from reportgen.ooxml.write import TWIPS_PER_MM
 from reportgen.render import docx as R
 from reportgen.render.chart import chart_png
 from reportgen.render.docx import render_docx
@@ -156,9 +157,9 @@ def test_rules_are_bottom_borders_of_the_decree_lengths(doc, model):
     def length_mm(paragraph, column_mm):
         ind = paragraph._p.pPr.find(qn("w:ind"))
         sides = int(ind.get(qn("w:left"))) + int(ind.get(qn("w:right")))
-        return column_mm - sides / R.ooxml.TWIPS_PER_MM
+        return column_mm - sides / TWIPS_PER_MM
 
-    grid = [int(c.get(qn("w:w"))) / R.ooxml.TWIPS_PER_MM
+    grid = [int(c.get(qn("w:w"))) / TWIPS_PER_MM
             for c in doc.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))]
     agency_line = min(R.measure_mm(model.header.agency, 13, True), grid[0])
     assert agency_line / 3 <= length_mm(rules[0], grid[0]) <= agency_line / 2
@@ -369,7 +370,7 @@ def test_table_grid_and_cell_widths_follow_the_column_widths(appendix_table, mod
     grid = [int(c.get(qn("w:w"))) for c in appendix_table._tbl.tblGrid.findall(qn("w:gridCol"))]
     ratios = [g / float(c.width_mm) for g, c in zip(grid, columns)]
     assert max(ratios) - min(ratios) <= 0.01 * max(ratios)
-    assert sum(grid) / R.ooxml.TWIPS_PER_MM <= R.text_width_mm(True) + 0.5
+    assert sum(grid) / TWIPS_PER_MM <= R.text_width_mm(True) + 0.5
     for tr in appendix_table._tbl.tr_lst:
         widths = [int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in tr.tc_lst]
         assert widths == grid
@@ -380,7 +381,7 @@ def test_wide_table_in_a_portrait_body_is_scaled_to_the_text_width(model):
     document = Document(io.BytesIO(render_docx(replace(model, body=model.body + (table,)))))
     body_table = document.tables[1]  # header block, then the body table
     grid = [int(c.get(qn("w:w"))) for c in body_table._tbl.tblGrid.findall(qn("w:gridCol"))]
-    assert sum(grid) / R.ooxml.TWIPS_PER_MM == pytest.approx(R.text_width_mm(False), abs=0.5)
+    assert sum(grid) / TWIPS_PER_MM == pytest.approx(R.text_width_mm(False), abs=0.5)
 
 
 def test_table_text_header_alignment_and_bold_total_row(doc, appendix_table, model):

@@ -264,7 +264,8 @@ def test_fast_parse_and_weasyprint_parser_give_the_same_pdf():
     import weasyprint
 
     from reportgen.render.html import html_document
-    from reportgen.render.pdf import _ChartFetcher, default_renderer, parse_html
+    from reportgen.render._weasyprint import parse_html
+    from reportgen.render.pdf import _ChartFetcher, default_renderer
 
     model = sample_model()
     renderer = default_renderer()
@@ -331,74 +332,31 @@ def test_pdf_reads_back_as_pdf(pdf_path):
 def test_chart_png_passthrough_gives_the_bytes_weasyprint_would(pdf_path, monkeypatch):
     from weasyprint.images import RasterImage
 
-    from reportgen.render import pdf as pdf_module
+    from reportgen.render import _weasyprint
 
-    monkeypatch.setattr(RasterImage, "get_x_object", pdf_module._original_get_x_object)
+    monkeypatch.setattr(_weasyprint, "install", lambda: None)
+    monkeypatch.setattr(RasterImage, "get_x_object", _weasyprint.ORIGINAL_GET_X_OBJECT)
     assert PdfRenderer().render(sample_model()) == pdf_path.read_bytes()
+    assert not _weasyprint.installed()
 
 
-def _png(mode: str, **save) -> bytes:
-    from PIL import Image
-
-    image = Image.new(mode, (7, 5), "white" if mode != "P" else 1)
-    image.putpixel((3, 2), (200, 10, 40) if mode == "RGB" else 100)
-    out = io.BytesIO()
-    image.save(out, format="PNG", **save)
-    return out.getvalue()
-
-
-def _interlaced(png: bytes) -> bytes:
-    """The PNG with its IHDR interlace byte set (Pillow writes no Adam7 PNGs)."""
-    at = png.index(b"IHDR") + 4 + 12
-    return png[:at] + b"\x01" + png[at + 1:]
-
-
-@pytest.mark.parametrize("mode", ["RGB", "L"])
-def test_png_idat_is_what_weasyprint_extracts(mode):
-    from PIL import Image
-    from weasyprint.images import RasterImage
-
-    from reportgen.render.pdf import png_idat
-
-    data = _png(mode)
-    assert png_idat(data) == RasterImage._get_png_data(Image.open(io.BytesIO(data)))
-
-
-@pytest.mark.parametrize("data", [
-    _png("P"), _png("RGBA"), _png("LA"), _png("I;16"), _interlaced(_png("RGB")),
-    _png("RGB", transparency=(255, 255, 255)), b"GIF89a", b"\x89PNG\r\n\x1a\n\0\0",
-])
-def test_png_idat_refuses_what_a_pdf_cannot_take_as_is(data):
-    from reportgen.render.pdf import png_idat
-
-    assert png_idat(data) is None
-
-
-def test_lean_user_agent_sheet_drops_only_unused_pseudo_elements():
-    import tinycss2
-    from weasyprint.html import UA
-
-    from reportgen.render.html import print_css
-    from reportgen.render.pdf import lean_ua_css
-
-    def preludes(css):
-        return [tinycss2.serialize(rule.prelude).strip()
-                for rule in tinycss2.parse_stylesheet(css, True, True)
-                if rule.type == "qualified-rule"]
-
-    # The dropped rules style footnotes and notes, which need `float: footnote`.
-    assert "footnote" not in print_css()
-    lean, full = preludes(lean_ua_css()), preludes(UA)
-    assert not [p for p in lean if p.startswith("::")]
-    assert "li::marker" in lean
-    assert sorted(p for p in full if not p.startswith("::")) == \
-        sorted(p for p in lean if p != "li::marker")
+def test_importing_the_pdf_renderer_leaves_weasyprint_unpatched():
+    # A fresh process: other tests here have made renderers, which install the patch.
+    script = ("import reportgen.render.pdf as pdf; from reportgen.render import _weasyprint; "
+              "from weasyprint.images import RasterImage; "
+              "before = RasterImage.get_x_object is _weasyprint.ORIGINAL_GET_X_OBJECT; "
+              "pdf.PdfRenderer(); "
+              "print(before, _weasyprint.installed())")
+    shown = subprocess.run([sys.executable, "-c", script], cwd=REPO, check=True,
+                           capture_output=True, text=True).stdout.split()
+    assert shown == ["True", "True"]
 
 
 def test_lean_user_agent_sheet_keeps_list_markers_and_the_same_bytes():
     import weasyprint
 
-    from reportgen.render.pdf import _ChartFetcher, default_renderer, parse_html
+    from reportgen.render._weasyprint import parse_html
+    from reportgen.render.pdf import _ChartFetcher, default_renderer
 
     html = ('<html><body><ul><li>một</li><li>hai</li></ul><ol><li>ba</li></ol>'
             '<p>Bốn</p></body></html>')

@@ -1,58 +1,23 @@
-"""The few raw OOXML (WordprocessingML) edits python-docx has no API for, in one place.
+"""The few raw WordprocessingML edits python-docx has no API for (the DOCX renderer's).
 
 Each helper names the elements it writes, so a reader can look them up in ECMA-376
 Part 1 §17. Measures are twentieths of a point ("twips", dxa) unless a name says
-otherwise. Nothing here knows about reports; docx.py decides what goes where.
+otherwise. Nothing here knows about reports; render/docx.py decides what goes where.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+# OxmlElement, not etree.Element: python-docx's element classes (CT_Tbl.tblPr,
+# CT_Tc.get_or_add_tcPr ...) must come back when docx.py walks what these build.
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from lxml import etree
 
+from reportgen.ooxml import ORDER, XML_SPACE, prefixed, qn
+
 TWIPS_PER_MM = 1440 / 25.4
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 FONT_ATTRS = ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia")
 THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme")
-
-# Order of children inside w:pPr, w:rPr, w:tblPr, w:trPr, w:tcPr, w:sectPr (ECMA-376
-# sequences). Word rejects a file whose children are out of order, so inserts go
-# through _set_child, which keeps this order.
-_ORDER = {
-    "w:pPr": ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
-              "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd",
-              "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-              "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
-              "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-              "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-              "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-              "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-              "w:pPrChange"),
-    "w:rPr": ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps",
-              "w:smallCaps", "w:strike", "w:dstrike", "w:outline", "w:shadow",
-              "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish",
-              "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position",
-              "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
-              "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
-              "w:eastAsianLayout", "w:specVanish", "w:oMath"),
-    "w:tblPr": ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual",
-                "w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc",
-                "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
-                "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"),
-    "w:trPr": ("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore",
-               "w:wAfter", "w:cantSplit", "w:trHeight", "w:tblHeader",
-               "w:tblCellSpacing", "w:jc", "w:hidden"),
-    "w:tcPr": ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge",
-               "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar", "w:textDirection",
-               "w:tcFitText", "w:vAlign", "w:hideMark"),
-    "w:sectPr": ("w:headerReference", "w:footerReference", "w:footnotePr",
-                 "w:endnotePr", "w:type", "w:pgSz", "w:pgMar", "w:paperSrc",
-                 "w:pgBorders", "w:lnNumType", "w:pgNumType", "w:cols", "w:formProt",
-                 "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
-                 "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"),
-}
 
 
 @dataclass(frozen=True)
@@ -74,7 +39,7 @@ def _set_child(parent, tag: str, attrs: dict[str, str] | None = None):
     child = OxmlElement(tag)
     for name, value in (attrs or {}).items():
         child.set(qn(name), str(value))
-    order = _ORDER.get(_prefixed(parent.tag))
+    order = ORDER.get(prefixed(parent.tag))
     if order and tag in order:
         later = {qn(t) for t in order[order.index(tag) + 1:]}
         for index, sibling in enumerate(parent):
@@ -83,10 +48,6 @@ def _set_child(parent, tag: str, attrs: dict[str, str] | None = None):
                 return child
     parent.append(child)
     return child
-
-
-def _prefixed(clark: str) -> str:
-    return "w:" + etree.QName(clark).localname
 
 
 def _get_or_add(parent, tag: str):
@@ -154,7 +115,7 @@ def add_field(paragraph, instruction: str, placeholder: str) -> None:
         return element
 
     instr = OxmlElement("w:instrText")
-    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.set(XML_SPACE, "preserve")
     instr.text = instruction
     result = OxmlElement("w:t")
     result.text = placeholder
@@ -187,10 +148,6 @@ def set_cell_width(tc, width: int) -> None:
     _set_child(tc.get_or_add_tcPr(), "w:tcW", {"w:w": width, "w:type": "dxa"})
 
 
-
-
-
-
 def set_table_borders(tbl, value: str) -> None:
     """w:tblBorders with every edge `value` ("none" or "single"). Written directly on
     layout tables so a restyled default table style cannot draw lines round the header
@@ -204,10 +161,6 @@ def set_table_borders(tbl, value: str) -> None:
             element.set(qn("w:space"), "0")
             element.set(qn("w:color"), "000000")
         borders.append(element)
-
-
-
-
 
 
 def set_cant_split(tr) -> None:
