@@ -18,7 +18,9 @@ import jinja2
 
 from reportgen import vi
 from reportgen.dataset import Dataset, Unit
+from reportgen.errors import ReportgenError
 from reportgen.figures import Figure, FigureBook, ratio_percent
+from reportgen.i18n import N_
 from reportgen.model import (
     Appendix, Chart, Column, DocumentInfo, HeaderBlock, Heading, Paragraph, ReportModel,
     Run, Signature, Table,
@@ -38,13 +40,8 @@ _NAME_PREFIXES = ("Thành phố", "Tỉnh", "Quận", "Huyện", "Thị xã", "P
 APPENDIX_WIDTH_MM = Decimal(240)
 
 
-class ComposeError(Exception):
+class ComposeError(ReportgenError):
     """The dataset lacks something a report needs (e.g. no agency for a unit level)."""
-
-    def __init__(self, message: str, **params: object):
-        super().__init__(message)
-        self.message = message
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -129,7 +126,7 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
     context = {"unit": unit, "parent": parent, "dataset": settings.raw, "period": period}
     agency_config = _per_level(settings.agency, unit.level) or {}
     if not agency_config.get("name"):
-        raise ComposeError("the settings give no issuing agency for units of level {level} (agency: {level}: name)",
+        raise ComposeError(N_("the settings give no issuing agency for units of level {level} (agency: {level}: name)"),
                            level=unit.level)
     agency_name = _render_setting(agency_config["name"], **context)
     parent_agency = _render_setting(agency_config["parent"], **context) if agency_config.get("parent") else None
