@@ -26,7 +26,7 @@ from reportgen.model import (
     Run, Signature, Table,
 )
 from reportgen.periods import ROMAN, Period
-from reportgen.resources import TEMPLATES_DIR
+from reportgen.resources import SHIPPED, TEMPLATES_DIR, Templates
 
 TEXT_TEMPLATES = TEMPLATES_DIR / "text"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -47,12 +47,14 @@ class ComposeError(ReportgenError):
 @dataclass(frozen=True)
 class ComposeOptions:
     compare_with: Period | None = None
+    templates: Templates = SHIPPED  # text/*.md.j2 may come from an override folder
 
 
 @lru_cache(maxsize=8)
-def _environment(percent_decimals: int, leading_zero: bool) -> jinja2.Environment:
+def _environment(percent_decimals: int, leading_zero: bool,
+                 templates: Templates = SHIPPED) -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEXT_TEMPLATES)),
+        loader=jinja2.FileSystemLoader([str(p) for p in templates.folders("text")]),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True)
     vi.register(environment, percent_decimals=percent_decimals, leading_zero=leading_zero)
@@ -148,7 +150,7 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
     appendices = _appendices(dataset, book, unit, period, children, options,
                              number_line=number_line, issue_date=issue_date, agency=agency_words)
     labels = [a.label for a in appendices]
-    environment = _environment(settings.percent_decimals, settings.leading_zero_counts)
+    environment = _environment(settings.percent_decimals, settings.leading_zero_counts, options.templates)
     notes = {key: section.paragraphs
              for key, section in dataset.notes.get((unit_code, period.code), {}).items()}
     template = "annual.md.j2" if period.kind == "Y" else "semiannual.md.j2"

@@ -106,3 +106,8 @@ def render_appendix_xlsx(model: ReportModel) -> bytes | None:
     return normalize_zip(out.getvalue(), replace={"docProps/core.xml": _core_xml(model)})
 
 
+
+
+def render_for_build(model: ReportModel, settings) -> bytes | None:
+    """The `xlsx` entry of reportgen.render.FORMATS (None: the report has no table)."""
+    return render_appendix_xlsx(model)
