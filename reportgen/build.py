@@ -50,11 +50,14 @@ class BuildOptions:
     compare_with: str | None = None
     # None: the dataset's `templates:` setting if it has one, else the shipped templates.
     templates: Templates | None = None
+    # (format, engine) pairs choosing a non-default engine of reportgen.render.FORMATS,
+    # e.g. (("pdf", "typst"),) once that engine exists; empty: every format's default.
+    engines: tuple[tuple[str, str], ...] = ()
 
     def key_text(self) -> str:
         # What the options add to every key; the templates enter through their digest,
         # not their path, so a moved checkout or venv does not rebuild everything.
-        return repr((self.formats, self.pdf_variant, self.compare_with))
+        return repr((self.formats, self.pdf_variant, self.compare_with, self.engines))
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ class ReportWorker:
         self.options = options
         self.book = FigureBook(dataset)
         self.settings = RenderSettings(templates=options.templates or Templates(),
-                                       pdf_variant=options.pdf_variant)
+                                       pdf_variant=options.pdf_variant, engines=options.engines)
 
     def run(self, task: Task) -> Outcome:
         started = time.perf_counter()
@@ -264,7 +267,8 @@ def _run_dask(tasks, dataset, options, address) -> Iterator[Outcome]:
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise BuildError(N_("the Dask executor needs the optional extra: pip install 'reportgen[dask]'"))
+        # A usage error (exit 2), as before: the executor asked for is not installed.
+        raise InvalidRequest(N_("the Dask executor needs the optional extra: pip install 'reportgen[dask]'"))
     target = address.replace("dask://", "tcp://", 1)
     try:
         client = Client(target, timeout="10s")

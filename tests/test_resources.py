@@ -110,3 +110,23 @@ def test_a_templates_setting_that_is_not_a_folder_is_a_located_error(tmp_path, c
     finally:
         set_language("vi")
     assert "dataset.yaml, column templates: the templates setting names" in capsys.readouterr().err
+
+
+def test_an_overridden_reference_docx_gives_the_report_its_styles(hanoi, tmp_path):
+    import io
+
+    from docx import Document
+    from docx.shared import Pt
+
+    from reportgen.render.docx import render_docx
+
+    reference = Document(str(TEMPLATES_DIR / "docx" / "reference.docx"))
+    reference.styles["Normal"].font.size = Pt(15)
+    (tmp_path / "docx").mkdir()
+    reference.save(str(tmp_path / "docx" / "reference.docx"))
+    dataset, book = hanoi
+    model = compose_report(dataset, book, "019", PERIOD)
+    shipped = Document(io.BytesIO(render_docx(model)))
+    custom = Document(io.BytesIO(render_docx(model, templates=Templates(tmp_path))))
+    assert shipped.styles["Normal"].font.size != Pt(15)
+    assert custom.styles["Normal"].font.size == Pt(15)
