@@ -447,57 +447,67 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
     options = resolve_templates(dataset, options)
     out = Path(out)
     summary = BuildSummary()
-    total = len(units)
 
     def report(outcome: Outcome) -> None:
         if progress is not None:
-            progress(len(summary.built) + len(summary.skipped) + len(summary.failed), total, outcome)
+            done = len(summary.built) + len(summary.skipped) + len(summary.failed)
+            progress(done, len(units), outcome)
 
     with build_lock(out):
         # Temporary files of a build that was killed mid-write: never complete, never listed.
         for stale in out.rglob(".*.tmp"):
             stale.unlink(missing_ok=True)
         manifest = Manifest(out)
-        tasks = plan(dataset, period, units, options)
         index = manifest.by_report()
         todo = []
-        for task in tasks:
+        for task in plan(dataset, period, units, options):
             if not force and manifest.up_to_date(out, task.unit, task.period, task.key,
                                                  options.formats, index):
-                outcome = Outcome(task.unit, task.period, "skipped")
-                summary.skipped.append(outcome)
-                report(outcome)
+                summary.skipped.append(Outcome(task.unit, task.period, "skipped"))
+                report(summary.skipped[-1])
             else:
                 todo.append(task)
-        keys = {t.unit: t.key for t in todo}
-        last_save = time.monotonic()
+        writer = _OutcomeWriter(out, manifest, {t.unit: t.key for t in todo})
         for outcome in run_tasks(todo, dataset, options, jobs=jobs, executor=executor,
                                  tasks_per_worker=tasks_per_worker):
             if outcome.status == "built":
-                if manifest.forget(outcome.unit, outcome.period):
-                    # Unlist the old files before replacing them: the manifest never
-                    # names a file with another file's hash, even if we are killed now.
-                    manifest.save()
-                    last_save = time.monotonic()
-                for relative, data in sorted(outcome.files.items()):
-                    atomic_write(out / relative, data)
-                    manifest.record(outcome.unit, outcome.period, relative, data, keys[outcome.unit])
-                    summary.written.append(relative)
-                    outcome.written.append(relative)
-                # Rewritten at most every MANIFEST_INTERVAL seconds (and at the end): a
-                # file written but not yet listed is only rebuilt by the next run.
-                if time.monotonic() - last_save >= MANIFEST_INTERVAL:
-                    manifest.save()
-                    last_save = time.monotonic()
+                writer.write(outcome)
+                summary.written += outcome.written
                 summary.built.append(outcome)
             else:
                 summary.failed.append(outcome)
-            outcome.files = {}  # the bytes are on disk; don't hold 31 reports in memory
             report(outcome)
         manifest.save()
         if zip_output:
             write_zip(out, period.code, manifest)
     return summary
+
+
+class _OutcomeWriter:
+    """Writes a built report's files and lists them in the manifest, saving it now and then."""
+
+    def __init__(self, out: Path, manifest: Manifest, keys: dict[str, str]):
+        self.out, self.manifest, self.keys = out, manifest, keys
+        self.last_save = time.monotonic()
+
+    def write(self, outcome: Outcome) -> None:
+        if self.manifest.forget(outcome.unit, outcome.period):
+            # Unlist the old files before replacing them: the manifest never names a
+            # file with another file's hash, even if we are killed now.
+            self._save()
+        for relative, data in sorted(outcome.files.items()):
+            atomic_write(self.out / relative, data)
+            self.manifest.record(outcome.unit, outcome.period, relative, data, self.keys[outcome.unit])
+            outcome.written.append(relative)
+        outcome.files = {}  # the bytes are on disk; don't hold 31 reports in memory
+        # Rewritten at most every MANIFEST_INTERVAL seconds (and at the end): a file
+        # written but not yet listed is only rebuilt by the next run.
+        if time.monotonic() - self.last_save >= MANIFEST_INTERVAL:
+            self._save()
+
+    def _save(self) -> None:
+        self.manifest.save()
+        self.last_save = time.monotonic()
 
 
 def write_zip(out: Path, period: str, manifest: Manifest) -> Path:
