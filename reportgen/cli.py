@@ -193,14 +193,7 @@ def cmd_build(args) -> int:
     period = Period.parse(args.period)
     if args.compare_with:
         Period.parse(args.compare_with)
-    if args.all:
-        units = [dataset.settings.root] + [u.code for u in dataset.descendants(dataset.settings.root)]
-    elif args.unit:
-        units = list(dict.fromkeys(args.unit))
-    else:
-        raise InvalidRequest(N_("say which reports to build: --unit CODE (repeatable) or --all"))
-    for unit in units:
-        _check_unit(dataset, unit)
+    units = _units_to_build(dataset, args)
     if not executor_ok(args.executor):
         raise InvalidRequest(UNKNOWN_EXECUTOR, executor=args.executor)
     templates = _templates_option(args.templates) or checked.templates
@@ -230,6 +223,18 @@ def cmd_build(args) -> int:
         print(_(N_("failed: {unit} {period}: {reason}"), unit=outcome.unit, period=outcome.period,
                 reason=outcome.reason), file=sys.stderr)
     return EXIT_INVALID if summary.failed else EXIT_OK
+
+
+def _units_to_build(dataset, args) -> list[str]:
+    if args.all:
+        units = [dataset.settings.root] + [u.code for u in dataset.descendants(dataset.settings.root)]
+    elif args.unit:
+        units = list(dict.fromkeys(args.unit))
+    else:
+        raise InvalidRequest(N_("say which reports to build: --unit CODE (repeatable) or --all"))
+    for unit in units:
+        _check_unit(dataset, unit)
+    return units
 
 
 def _templates_option(folder: Path | None):
