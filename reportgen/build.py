@@ -13,26 +13,28 @@ import hashlib
 import json
 import os
 import pickle
-import sys
 import tempfile
 import time
 import traceback
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from reportgen import __version__
 from reportgen.dataset import CATALOGUE_FILE, Dataset
+from reportgen.errors import BuildError, BuildLocked, DatasetInvalid, InvalidRequest, ReportgenError
 from reportgen.figures import FigureBook
 from reportgen.i18n import N_, _
 from reportgen.files import atomic_write, deterministic_zip
 from reportgen.periods import Period
-from reportgen.resources import TEMPLATES_DIR
+from reportgen.render import FORMATS, REQUESTABLE, RenderSettings, format_of, outputs_of
+from reportgen.resources import Templates, dataset_templates
 
 MANIFEST = "manifest.json"
 LOCK_FILE = ".reportgen.lock"
-FORMATS = ("docx", "pdf")
+FIGURES = "figures"  # <unit>.figures.json: written for every report, whatever the formats
+FIGURES_SUFFIX = ".figures.json"
 # Recycle pool workers: python-docx and WeasyPrint each keep a little memory per
 # document in a long-lived process; a fresh worker every N tasks bounds it.
 TASKS_PER_WORKER = 40
@@ -41,20 +43,21 @@ TASKS_PER_WORKER = 40
 MANIFEST_INTERVAL = 1.0
 
 
-class BuildError(Exception):
-    """The build cannot start (locked output, unknown unit...). Message id + params."""
-
-    def __init__(self, message: str, **params: object):
-        super().__init__(message)
-        self.message = message
-        self.params = params
-
-
 @dataclass(frozen=True)
 class BuildOptions:
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = REQUESTABLE  # names in reportgen.render.FORMATS
     pdf_variant: str | None = None
     compare_with: str | None = None
+    # None: the dataset's `templates:` setting if it has one, else the shipped templates.
+    templates: Templates | None = None
+    # (format, engine) pairs choosing a non-default engine of reportgen.render.FORMATS,
+    # e.g. (("pdf", "typst"),) once that engine exists; empty: every format's default.
+    engines: tuple[tuple[str, str], ...] = ()
+
+    def key_text(self) -> str:
+        # What the options add to every key; the templates enter through their digest,
+        # not their path, so a moved checkout or venv does not rebuild everything.
+        return repr((self.formats, self.pdf_variant, self.compare_with, self.engines))
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,9 @@ class Outcome:
     unit: str
     period: str
     status: str  # "built", "skipped", "failed"
-    files: dict[str, bytes] = field(default_factory=dict)  # relative path → bytes
-    reason: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)  # relative path → bytes (emptied once written)
+    reason: str = ""  # why it failed, in the current language
+    written: list[str] = field(default_factory=list)  # paths relative to the output folder
     seconds: float = 0.0
     peak_rss_mb: float = 0.0  # the worker process's peak memory so far (benchmarks print it)
 
@@ -86,12 +90,6 @@ def _digest(*parts: bytes) -> str:
     return sha.hexdigest()
 
 
-def templates_digest(root: Path = TEMPLATES_DIR) -> str:
-    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    return _digest(*(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() for p in files),
-                   CATALOGUE_FILE.read_bytes())
-
-
 class KeyMaker:
     """Input hashes per (unit, period): the rows of the unit's subtree for the periods the
     report reads, its notes, the units it names, and everything global."""
@@ -101,8 +99,10 @@ class KeyMaker:
         settings_json = json.dumps(dataset.settings.raw, sort_keys=True, ensure_ascii=False, default=str)
         indicators = json.dumps([vars(i) for i in dataset.indicators.values()], sort_keys=True,
                                 ensure_ascii=False)
+        templates = options.templates or Templates()
         self.global_digest = _digest(__version__.encode(), settings_json.encode(), indicators.encode(),
-                                     templates_digest().encode(), repr(options).encode())
+                                     templates.digest().encode(), CATALOGUE_FILE.read_bytes(),
+                                     options.key_text().encode())
         self.rows_by_unit: dict[str, list[str]] = {}
         for row in dataset.values:
             self.rows_by_unit.setdefault(row.unit, []).append(
@@ -140,7 +140,8 @@ class ReportWorker:
         self.dataset = dataset
         self.options = options
         self.book = FigureBook(dataset)
-        self._pdf = None
+        self.settings = RenderSettings(templates=options.templates or Templates(),
+                                       pdf_variant=options.pdf_variant, engines=options.engines)
 
     def run(self, task: Task) -> Outcome:
         started = time.perf_counter()
@@ -157,26 +158,17 @@ class ReportWorker:
         from reportgen.figuretable import figures_json
 
         compare = Period.parse(self.options.compare_with) if self.options.compare_with else None
-        model = compose_report(self.dataset, self.book, unit, period, ComposeOptions(compare_with=compare))
+        model = compose_report(self.dataset, self.book, unit, period,
+                               ComposeOptions(compare_with=compare, templates=self.settings.templates))
         prefix = f"{period.code}/{unit}"
         files: dict[str, bytes] = {}
-        if "docx" in self.options.formats:
-            from reportgen.render.docx import render_docx
-            from reportgen.render.xlsx import render_appendix_xlsx
-
-            files[f"{prefix}.docx"] = render_docx(model)
-            workbook = render_appendix_xlsx(model)
-            if workbook is not None:
-                files[f"{prefix}.xlsx"] = workbook
-        if "pdf" in self.options.formats:
-            if self._pdf is None:
-                from reportgen.render.pdf import PdfRenderer
-
-                self._pdf = PdfRenderer()
-            files[f"{prefix}.pdf"] = self._pdf.render(model, variant=self.options.pdf_variant)
+        for fmt in outputs_of(self.options.formats):
+            data = fmt.render(model, self.settings)
+            if data is not None:
+                files[prefix + fmt.suffix] = data
         document = figures_json(self.dataset, self.book, unit, period)
-        files[f"{prefix}.figures.json"] = (json.dumps(document, ensure_ascii=False, indent=1,
-                                                      sort_keys=True) + "\n").encode()
+        files[prefix + FIGURES_SUFFIX] = (json.dumps(document, ensure_ascii=False, indent=1,
+                                                     sort_keys=True) + "\n").encode()
         return files
 
 
@@ -187,9 +179,8 @@ def _peak_rss_mb() -> float:
 
 
 def _failure_reason(error: Exception) -> str:
-    message = getattr(error, "message", None)
-    if message is not None:
-        return _(message, **getattr(error, "params", {}))
+    if isinstance(error, ReportgenError):
+        return error.translated()
     frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
     where = f" ({Path(frame.filename).name}:{frame.lineno})" if frame else ""
     return f"{type(error).__name__}: {error}{where}"
@@ -230,6 +221,14 @@ def _dask_run(task: Task, payload) -> Outcome:
 
 # ---------------------------------------------------------------- executors
 
+UNKNOWN_EXECUTOR = N_("unknown executor {executor}: use local or dask://HOST:PORT")
+
+
+def executor_ok(executor: str) -> bool:
+    """Whether `executor` names one run_tasks knows: "local" or "dask://HOST:PORT"."""
+    return executor == "local" or executor.startswith(("dask://", "tcp://"))
+
+
 def run_tasks(tasks: list[Task], dataset: Dataset, options: BuildOptions, *, jobs: int,
               executor: str = "local", tasks_per_worker: int = TASKS_PER_WORKER) -> Iterator[Outcome]:
     if not tasks:
@@ -237,7 +236,7 @@ def run_tasks(tasks: list[Task], dataset: Dataset, options: BuildOptions, *, job
     if executor.startswith("dask://") or executor.startswith("tcp://"):
         return _run_dask(tasks, dataset, options, executor)
     if executor != "local":
-        raise BuildError(N_("unknown executor {executor}: use local or dask://HOST:PORT"), executor=executor)
+        raise InvalidRequest(UNKNOWN_EXECUTOR, executor=executor)
     if jobs <= 1 or len(tasks) == 1:
         worker = ReportWorker(dataset, options)
         return (worker.run(task) for task in tasks)
@@ -268,7 +267,8 @@ def _run_dask(tasks, dataset, options, address) -> Iterator[Outcome]:
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise BuildError(N_("the Dask executor needs the optional extra: pip install 'reportgen[dask]'"))
+        # A usage error (exit 2), as before: the executor asked for is not installed.
+        raise InvalidRequest(N_("the Dask executor needs the optional extra: pip install 'reportgen[dask]'"))
     target = address.replace("dask://", "tcp://", 1)
     try:
         client = Client(target, timeout="10s")
@@ -291,13 +291,6 @@ def _run_dask(tasks, dataset, options, address) -> Iterator[Outcome]:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 class Manifest:
@@ -323,7 +316,7 @@ class Manifest:
 
     def up_to_date(self, out: Path, unit: str, period: str, key: str, formats: Iterable[str],
                    index: dict[tuple[str, str], dict[str, dict]] | None = None) -> bool:
-        wanted = set(formats) | {"figures"}
+        wanted = {f.name for f in outputs_of(tuple(formats)) if not f.optional} | {FIGURES}
         found = (index if index is not None else self.by_report()).get((unit, period), {})
         if not wanted <= set(found):
             return False
@@ -332,7 +325,7 @@ class Manifest:
                    for f in wanted)
 
     def record(self, unit: str, period: str, path: str, data: bytes, key: str) -> None:
-        fmt = "figures" if path.endswith(".figures.json") else path.rsplit(".", 1)[1]
+        fmt = FIGURES if path.endswith(FIGURES_SUFFIX) else format_of(path) or path.rsplit(".", 1)[1]
         self.entries[path] = {"unit": unit, "period": period, "format": fmt, "path": path,
                               "sha256": sha256_bytes(data), "size": len(data), "inputs": key}
 
@@ -360,8 +353,8 @@ def build_lock(out: Path):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise BuildError(N_("another build is writing to {out}; wait for it to finish or use another --out"),
-                         out=out)
+        raise BuildLocked(N_("another build is writing to {out}; wait for it to finish or use another --out"),
+                          out=out)
     try:
         handle.seek(0)
         handle.truncate()
@@ -391,57 +384,97 @@ def plan(dataset: Dataset, period: Period, units: list[str], options: BuildOptio
     return sorted(tasks, key=lambda t: (-t.weight, t.unit))
 
 
+Progress = Callable[[int, int, Outcome], None]
+"""progress(done, total, outcome): called once per report, skipped ones included."""
+
+
+def resolve_templates(dataset: Dataset, options: BuildOptions) -> BuildOptions:
+    """Options with the templates decided: the caller's, else the dataset's setting, else
+    the shipped ones. A setting that names no folder is a DatasetInvalid."""
+    if options.templates is not None:
+        return options
+    templates, problems = dataset_templates(dataset)
+    if problems:
+        raise DatasetInvalid(problems)
+    return replace(options, templates=templates)
+
+
 def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
           options: BuildOptions = BuildOptions(), jobs: int = 1, executor: str = "local",
-          force: bool = False, on_outcome: Callable[[Outcome], None] | None = None,
+          force: bool = False, progress: Progress | None = None,
           zip_output: bool = False, tasks_per_worker: int = TASKS_PER_WORKER) -> BuildSummary:
+    """Build one period's reports for `units` into `out`; prints nothing.
+
+    Reports whose inputs are unchanged since the last build into `out` are skipped; a
+    report that fails is listed in `summary.failed` with its reason and the others go on.
+    Raises BuildLocked if another build is writing to `out`, InvalidRequest for an
+    unknown executor, BuildError if the Dask scheduler cannot be reached."""
+    if not executor_ok(executor):
+        raise InvalidRequest(UNKNOWN_EXECUTOR, executor=executor)
+    options = resolve_templates(dataset, options)
+    out = Path(out)
     summary = BuildSummary()
+
+    def report(outcome: Outcome) -> None:
+        if progress is not None:
+            done = len(summary.built) + len(summary.skipped) + len(summary.failed)
+            progress(done, len(units), outcome)
+
     with build_lock(out):
         # Temporary files of a build that was killed mid-write: never complete, never listed.
         for stale in out.rglob(".*.tmp"):
             stale.unlink(missing_ok=True)
         manifest = Manifest(out)
-        tasks = plan(dataset, period, units, options)
         index = manifest.by_report()
         todo = []
-        for task in tasks:
+        for task in plan(dataset, period, units, options):
             if not force and manifest.up_to_date(out, task.unit, task.period, task.key,
                                                  options.formats, index):
-                outcome = Outcome(task.unit, task.period, "skipped")
-                summary.skipped.append(outcome)
-                if on_outcome:
-                    on_outcome(outcome)
+                summary.skipped.append(Outcome(task.unit, task.period, "skipped"))
+                report(summary.skipped[-1])
             else:
                 todo.append(task)
-        keys = {t.unit: t.key for t in todo}
-        last_save = time.monotonic()
+        writer = _OutcomeWriter(out, manifest, {t.unit: t.key for t in todo})
         for outcome in run_tasks(todo, dataset, options, jobs=jobs, executor=executor,
                                  tasks_per_worker=tasks_per_worker):
             if outcome.status == "built":
-                if manifest.forget(outcome.unit, outcome.period):
-                    # Unlist the old files before replacing them: the manifest never
-                    # names a file with another file's hash, even if we are killed now.
-                    manifest.save()
-                    last_save = time.monotonic()
-                for relative, data in sorted(outcome.files.items()):
-                    atomic_write(out / relative, data)
-                    manifest.record(outcome.unit, outcome.period, relative, data, keys[outcome.unit])
-                    summary.written.append(relative)
-                # Rewritten at most every MANIFEST_INTERVAL seconds (and at the end): a
-                # file written but not yet listed is only rebuilt by the next run.
-                if time.monotonic() - last_save >= MANIFEST_INTERVAL:
-                    manifest.save()
-                    last_save = time.monotonic()
+                writer.write(outcome)
+                summary.written += outcome.written
                 summary.built.append(outcome)
             else:
                 summary.failed.append(outcome)
-            outcome.files = {}  # the bytes are on disk; don't hold 31 reports in memory
-            if on_outcome:
-                on_outcome(outcome)
+            report(outcome)
         manifest.save()
         if zip_output:
             write_zip(out, period.code, manifest)
     return summary
+
+
+class _OutcomeWriter:
+    """Writes a built report's files and lists them in the manifest, saving it now and then."""
+
+    def __init__(self, out: Path, manifest: Manifest, keys: dict[str, str]):
+        self.out, self.manifest, self.keys = out, manifest, keys
+        self.last_save = time.monotonic()
+
+    def write(self, outcome: Outcome) -> None:
+        if self.manifest.forget(outcome.unit, outcome.period):
+            # Unlist the old files before replacing them: the manifest never names a
+            # file with another file's hash, even if we are killed now.
+            self._save()
+        for relative, data in sorted(outcome.files.items()):
+            atomic_write(self.out / relative, data)
+            self.manifest.record(outcome.unit, outcome.period, relative, data, self.keys[outcome.unit])
+            outcome.written.append(relative)
+        outcome.files = {}  # the bytes are on disk; don't hold 31 reports in memory
+        # Rewritten at most every MANIFEST_INTERVAL seconds (and at the end): a file
+        # written but not yet listed is only rebuilt by the next run.
+        if time.monotonic() - self.last_save >= MANIFEST_INTERVAL:
+            self._save()
+
+    def _save(self) -> None:
+        self.manifest.save()
+        self.last_save = time.monotonic()
 
 
 def write_zip(out: Path, period: str, manifest: Manifest) -> Path:
@@ -454,103 +487,3 @@ def write_zip(out: Path, period: str, manifest: Manifest) -> Path:
     target = out / f"{period}.zip"
     atomic_write(target, buffer)
     return target
-
-
-# ---------------------------------------------------------------- the command
-
-def run_build_command(args) -> int:
-    from reportgen.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, load_checked, _summary
-
-    dataset, _book, problems, failure = load_checked(args.dataset, strict=args.strict, show_warnings=False)
-    if failure is not None:
-        print(_summary(problems), file=sys.stderr)
-        return failure
-    try:
-        period = Period.parse(args.period)
-    except ValueError:
-        raise UsageError(N_("not a period code: {period} (write 2023-H1, 2023-9M, 2023-Y or 2023-Q3)"),
-                         period=args.period)
-    if args.compare_with:
-        try:
-            Period.parse(args.compare_with)
-        except ValueError:
-            raise UsageError(N_("not a period code: {period} (write 2023-H1, 2023-9M, 2023-Y or 2023-Q3)"),
-                             period=args.compare_with)
-    if args.all:
-        units = [dataset.settings.root] + [u.code for u in dataset.descendants(dataset.settings.root)]
-    elif args.unit:
-        units = list(dict.fromkeys(args.unit))
-    else:
-        raise UsageError(N_("say which reports to build: --unit CODE (repeatable) or --all"))
-    for unit in units:
-        if unit not in dataset.units:
-            raise UsageError(N_("unknown unit code: {unit} (see the units table)"), unit=unit)
-    if period not in dataset.periods():
-        print(_(N_("warning: the dataset has no figures for {period}; the reports will hold placeholders only"),
-                period=period.code), file=sys.stderr)
-    formats = tuple(dict.fromkeys(args.format)) or FORMATS
-    # Both formats need the faces: the PDF embeds them, the DOCX measures its rules and
-    # draws its chart with them. Fail once, up front, not once per unit.
-    from reportgen.fonts import FontMissingError, find_serif_faces
-
-    try:
-        find_serif_faces()
-    except FontMissingError as error:
-        print("reportgen: " + _(N_("the report font is not installed ({detail}). Install it with: sudo apt-get install fonts-liberation2 (or run: scripts/setup.sh)"),
-                                detail=str(error)), file=sys.stderr)
-        return EXIT_INVALID
-    options = BuildOptions(formats=formats, pdf_variant=args.pdf_variant, compare_with=args.compare_with)
-    jobs = args.jobs or os.cpu_count() or 1
-    reporter = ProgressReporter(len(units))
-    started = time.perf_counter()
-    try:
-        with reporter:
-            summary = build(dataset, period, units, args.out, options=options, jobs=jobs,
-                            executor=args.executor, force=args.force, on_outcome=reporter.update,
-                            zip_output=args.zip)
-    except BuildError as error:
-        print("reportgen: " + _(error.message, **error.params), file=sys.stderr)
-        return EXIT_USAGE if "executor" in error.message else EXIT_INVALID
-    elapsed = time.perf_counter() - started
-    print(_(N_("{built} built, {skipped} unchanged (skipped), {failed} failed in {seconds} s → {out}"),
-            built=len(summary.built), skipped=len(summary.skipped), failed=len(summary.failed),
-            seconds=f"{elapsed:.1f}", out=args.out))
-    for outcome in sorted(summary.failed, key=lambda o: o.unit):
-        print(_(N_("failed: {unit} {period}: {reason}"), unit=outcome.unit, period=outcome.period,
-                reason=outcome.reason), file=sys.stderr)
-    return EXIT_INVALID if summary.failed else EXIT_OK
-
-
-class ProgressReporter:
-    """A rich progress bar on a terminal; one plain line per unit otherwise."""
-
-    def __init__(self, total: int):
-        self.total = total
-        self.done = 0
-        self.tty = sys.stderr.isatty()
-        self._progress = None
-
-    def __enter__(self):
-        if self.tty:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      TimeElapsedColumn(), transient=False)
-            self._progress.start()
-            self._task = self._progress.add_task(_(N_("building")), total=self.total)
-        return self
-
-    def __exit__(self, *exc):
-        if self._progress is not None:
-            self._progress.stop()
-        return False
-
-    def update(self, outcome: Outcome) -> None:
-        self.done += 1
-        labels = {"built": N_("built"), "skipped": N_("unchanged"), "failed": N_("FAILED")}
-        if self._progress is not None:
-            self._progress.update(self._task, advance=1,
-                                  description=f"{outcome.period} {outcome.unit} {_(labels[outcome.status])}")
-        else:
-            print(f"[{self.done}/{self.total}] {outcome.period} {outcome.unit} {_(labels[outcome.status])}"
-                  + (f" ({outcome.seconds:.2f} s)" if outcome.status == "built" else ""), flush=True)

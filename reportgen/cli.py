@@ -1,7 +1,9 @@
 """The `reportgen` command: parse arguments, call the library, print, choose exit codes.
 
 Exit codes (interface.md §2): 0 success, 1 invalid input (located messages printed),
-2 usage errors. Messages are Vietnamese by default, English with --lang en.
+2 usage errors. Messages are Vietnamese by default, English with --lang en. The exit code
+follows the class of the library's error (reportgen.errors), never its text. Only this
+module prints; no library module imports it.
 """
 from __future__ import annotations
 
@@ -9,20 +11,17 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from reportgen import __version__
+from reportgen.errors import DatasetInvalid, InvalidRequest, ReportgenError
 from reportgen.i18n import N_, _, set_language
-from reportgen.problems import DatasetError, Problem
+from reportgen.problems import Problem
+from reportgen.render import REQUESTABLE
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    def __init__(self, message: str, **params: object):
-        super().__init__(message)
-        self.message = message
-        self.params = params
+UNKNOWN_UNIT = N_("unknown unit code: {unit} (see the units table)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,8 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--period", required=True)
     build.add_argument("--unit", action="append", default=[], help="unit code (repeatable)")
     build.add_argument("--all", action="store_true", help="the root unit and every unit below it")
-    build.add_argument("--format", action="append", choices=("docx", "pdf"), default=[],
-                       help="output format (repeatable; default docx and pdf)")
+    build.add_argument("--format", action="append", choices=REQUESTABLE, default=[],
+                       help="output format (repeatable; default: " + " and ".join(REQUESTABLE) + ")")
     build.add_argument("--out", type=Path, default=Path("build"))
     build.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     build.add_argument("--executor", default="local", help="local or dask://HOST:PORT")
@@ -64,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--zip", action="store_true", help="also write OUT/<period>.zip")
     build.add_argument("--strict", action="store_true", help="dataset warnings also fail")
     build.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
+    build.add_argument("--templates", type=Path, default=None, metavar="DIR",
+                       help="a folder whose files replace the shipped templates of the same name "
+                            "(default: the dataset's templates setting)")
 
     diff = commands.add_parser("diff", parents=[common], help="redline two drafts or two build folders")
     diff.add_argument("old", type=Path)
@@ -89,11 +91,14 @@ def main(argv: list[str] | None = None) -> int:
                 "diff": cmd_diff, "init": cmd_init}
     try:
         return handlers[args.command](args)
-    except UsageError as error:
-        print(f"reportgen: {_(error.message, **error.params)}", file=sys.stderr)
+    except InvalidRequest as error:
+        print(f"reportgen: {error.translated()}", file=sys.stderr)
         return EXIT_USAGE
-    except DatasetError as error:
+    except DatasetInvalid as error:
         _print_problems(error.problems)
+        return EXIT_INVALID
+    except ReportgenError as error:
+        print(f"reportgen: {error.translated()}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print(_(N_("interrupted")), file=sys.stderr)
@@ -112,65 +117,48 @@ def _summary(problems: list[Problem]) -> str:
 
 
 def load_checked(path: Path, *, strict: bool = False, show_warnings: bool = True):
-    """Load and validate; print problems; return (dataset, book, problems, exit code or None).
-    Commands other than `validate` print errors in full and only count the warnings."""
-    from reportgen.dataset import load_dataset
-    from reportgen.figures import FigureBook
-    from reportgen.validate import validate
+    """Load, validate and print the problems; returns the CheckedDataset. Commands other
+    than `validate` print errors in full and only count the warnings."""
+    from reportgen.validate import load_and_validate
 
-    result = load_dataset(path)
-    problems = list(result.problems)
-    dataset = result.dataset
-    book = None
-    if dataset is not None and not any(p.is_error for p in problems):
-        book = FigureBook(dataset)
-        problems += validate(dataset, book)
-    elif dataset is not None:
-        # Rows that failed to parse are already reported; the rules still run on the rest
-        # so the clerk sees everything in one run.
-        book = FigureBook(dataset)
-        problems += validate(dataset, book)
-    failed = any(p.is_error for p in problems) or (strict and problems)
-    if show_warnings or failed:
-        _print_problems(problems)
-    elif problems:
+    checked = load_and_validate(path, strict=strict)
+    if show_warnings or not checked.ok:
+        _print_problems(checked.problems)
+    elif checked.problems:
         print(_(N_("{count} warning(s); see them with: reportgen validate {dataset}"),
-                count=len(problems), dataset=path), file=sys.stderr)
-    return dataset, book, problems, (EXIT_INVALID if failed or dataset is None else None)
+                count=len(checked.problems), dataset=path), file=sys.stderr)
+    return checked
 
 
 def cmd_validate(args) -> int:
-    dataset, _book, problems, failure = load_checked(args.dataset, strict=args.strict)
-    print(_summary(problems), file=sys.stderr)
-    if failure is not None:
-        return failure
+    checked = load_checked(args.dataset, strict=args.strict)
+    print(_summary(checked.problems), file=sys.stderr)
+    if not checked.ok:
+        return EXIT_INVALID
+    dataset = checked.dataset
     print(_(N_("{dataset}: valid ({units} units, {periods} periods, {rows} figures)"),
             dataset=args.dataset, units=len(dataset.units), periods=len(dataset.periods()),
             rows=len(dataset.values)))
     return EXIT_OK
 
 
-def _resolve_period_and_unit(dataset, period_code: str, unit_code: str | None):
-    from reportgen.periods import Period, PeriodError
-
-    try:
-        period = Period.parse(period_code)
-    except PeriodError:
-        raise UsageError(N_("not a period code: {period} (write 2023-H1, 2023-9M, 2023-Y or 2023-Q3)"),
-                         period=period_code)
-    if unit_code is not None and unit_code not in dataset.units:
-        raise UsageError(N_("unknown unit code: {unit} (see the units table)"), unit=unit_code)
-    return period
+def _check_unit(dataset, unit_code: str) -> None:
+    if unit_code not in dataset.units:
+        raise InvalidRequest(UNKNOWN_UNIT, unit=unit_code)
 
 
 def cmd_figures(args) -> int:
     from reportgen.figuretable import figure_rows, figures_json
 
-    dataset, book, problems, failure = load_checked(args.dataset, show_warnings=False)
-    if failure is not None:
-        print(_summary(problems), file=sys.stderr)
-        return failure
-    period = _resolve_period_and_unit(dataset, args.period, args.unit)
+    from reportgen.periods import Period
+
+    checked = load_checked(args.dataset, show_warnings=False)
+    if not checked.ok:
+        print(_summary(checked.problems), file=sys.stderr)
+        return EXIT_INVALID
+    dataset, book = checked.dataset, checked.book
+    period = Period.parse(args.period)  # PeriodError is an InvalidRequest: exit 2
+    _check_unit(dataset, args.unit)
     if args.json:
         document = figures_json(dataset, book, args.unit, period)
         print(json.dumps(document, ensure_ascii=False, indent=2))
@@ -193,19 +181,113 @@ def cmd_figures(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from reportgen.build import run_build_command
+    from reportgen.build import UNKNOWN_EXECUTOR, BuildOptions, build, executor_ok
+    from reportgen.fonts import FontMissingError, find_serif_faces
+    from reportgen.periods import Period
 
-    return run_build_command(args)
+    checked = load_checked(args.dataset, strict=args.strict, show_warnings=False)
+    if not checked.ok:
+        print(_summary(checked.problems), file=sys.stderr)
+        return EXIT_INVALID
+    dataset = checked.dataset
+    period = Period.parse(args.period)
+    if args.compare_with:
+        Period.parse(args.compare_with)
+    units = _units_to_build(dataset, args)
+    if not executor_ok(args.executor):
+        raise InvalidRequest(UNKNOWN_EXECUTOR, executor=args.executor)
+    templates = _templates_option(args.templates) or checked.templates
+    if period not in dataset.periods():
+        print(_(N_("warning: the dataset has no figures for {period}; the reports will hold placeholders only"),
+                period=period.code), file=sys.stderr)
+    # Both formats need the faces: the PDF embeds them, the DOCX measures its rules and
+    # draws its chart with them. Fail once, up front, not once per unit.
+    try:
+        find_serif_faces()
+    except FontMissingError as error:
+        print("reportgen: " + _(N_("the report font is not installed ({detail}). Install it with: sudo apt-get install fonts-liberation2 (or run: scripts/setup.sh)"),
+                                detail=str(error)), file=sys.stderr)
+        return EXIT_INVALID
+    options = BuildOptions(formats=tuple(dict.fromkeys(args.format)) or REQUESTABLE,
+                           pdf_variant=args.pdf_variant, compare_with=args.compare_with,
+                           templates=templates)
+    started = time.perf_counter()
+    with ProgressReporter(len(units)) as reporter:
+        summary = build(dataset, period, units, args.out, options=options,
+                        jobs=args.jobs or os.cpu_count() or 1, executor=args.executor,
+                        force=args.force, progress=reporter.update, zip_output=args.zip)
+    print(_(N_("{built} built, {skipped} unchanged (skipped), {failed} failed in {seconds} s → {out}"),
+            built=len(summary.built), skipped=len(summary.skipped), failed=len(summary.failed),
+            seconds=f"{time.perf_counter() - started:.1f}", out=args.out))
+    for outcome in sorted(summary.failed, key=lambda o: o.unit):
+        print(_(N_("failed: {unit} {period}: {reason}"), unit=outcome.unit, period=outcome.period,
+                reason=outcome.reason), file=sys.stderr)
+    return EXIT_INVALID if summary.failed else EXIT_OK
+
+
+def _units_to_build(dataset, args) -> list[str]:
+    if args.all:
+        units = [dataset.settings.root] + [u.code for u in dataset.descendants(dataset.settings.root)]
+    elif args.unit:
+        units = list(dict.fromkeys(args.unit))
+    else:
+        raise InvalidRequest(N_("say which reports to build: --unit CODE (repeatable) or --all"))
+    for unit in units:
+        _check_unit(dataset, unit)
+    return units
+
+
+def _templates_option(folder: Path | None):
+    """--templates DIR as a Templates value (None if not given); a usage error if DIR is
+    not a folder."""
+    from reportgen.resources import Templates
+
+    if folder is None:
+        return None
+    if not folder.is_dir():
+        raise InvalidRequest(N_("--templates {path} is not a folder"), path=folder)
+    return Templates(folder.resolve())
+
+
+class ProgressReporter:
+    """A rich progress bar on a terminal; one plain line per unit otherwise."""
+
+    LABELS = {"built": N_("built"), "skipped": N_("unchanged"), "failed": N_("FAILED")}
+
+    def __init__(self, total: int):
+        self.total = total
+        self.tty = sys.stderr.isatty()
+        self._progress = None
+
+    def __enter__(self):
+        if self.tty:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      TimeElapsedColumn(), transient=False)
+            self._progress.start()
+            self._task = self._progress.add_task(_(N_("building")), total=self.total)
+        return self
+
+    def __exit__(self, *exc):
+        if self._progress is not None:
+            self._progress.stop()
+        return False
+
+    def update(self, done: int, total: int, outcome) -> None:
+        label = _(self.LABELS[outcome.status])
+        if self._progress is not None:
+            self._progress.update(self._task, completed=done, total=total,
+                                  description=f"{outcome.period} {outcome.unit} {label}")
+        else:
+            print(f"[{done}/{total}] {outcome.period} {outcome.unit} {label}"
+                  + (f" ({outcome.seconds:.2f} s)" if outcome.status == "built" else ""), flush=True)
 
 
 def cmd_diff(args) -> int:
-    from reportgen.diff import DiffInputError, diff_paths
+    from reportgen.diff import diff_paths
 
-    try:
-        report = diff_paths(args.old, args.new, args.out)
-    except DiffInputError as error:
-        print(f"reportgen: {_(error.message_id, **error.params)}", file=sys.stderr)
-        return EXIT_INVALID
+    report = diff_paths(args.old, args.new, args.out)  # DiffInputError: printed by main, exit 1
     if report.kind == "docx":
         result = report.document
         print(_(N_("{changes} change(s): {inserted} word(s) inserted, {deleted} deleted; "
@@ -229,15 +311,10 @@ def cmd_diff(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from reportgen.init import InitTargetExistsError, init_dataset
+    from reportgen.init import init_dataset
 
-    try:
-        created = init_dataset(args.target, template=args.template)
-    except InitTargetExistsError:
-        # Kept out of an f-string: pybabel cannot extract a message from inside one.
-        message = _(N_("{path} already exists and is not empty; choose a new name"), path=args.target)
-        print(f"reportgen: {message}", file=sys.stderr)
-        return EXIT_INVALID
+    # InitTargetExistsError (an InputFileError): printed by main, exit 1.
+    created = init_dataset(args.target, template=args.template)
     print(_(N_("created {path}: fill in the values and targets, then run: reportgen validate {path}"),
             path=created))
     return EXIT_OK

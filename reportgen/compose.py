@@ -18,13 +18,15 @@ import jinja2
 
 from reportgen import vi
 from reportgen.dataset import Dataset, Unit
+from reportgen.errors import ReportgenError
 from reportgen.figures import Figure, FigureBook, ratio_percent
+from reportgen.i18n import N_
 from reportgen.model import (
     Appendix, Chart, Column, DocumentInfo, HeaderBlock, Heading, Paragraph, ReportModel,
     Run, Signature, Table,
 )
 from reportgen.periods import ROMAN, Period
-from reportgen.resources import TEMPLATES_DIR
+from reportgen.resources import SHIPPED, TEMPLATES_DIR, Templates
 
 TEXT_TEMPLATES = TEMPLATES_DIR / "text"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -38,24 +40,21 @@ _NAME_PREFIXES = ("Thành phố", "Tỉnh", "Quận", "Huyện", "Thị xã", "P
 APPENDIX_WIDTH_MM = Decimal(240)
 
 
-class ComposeError(Exception):
+class ComposeError(ReportgenError):
     """The dataset lacks something a report needs (e.g. no agency for a unit level)."""
-
-    def __init__(self, message: str, **params: object):
-        super().__init__(message)
-        self.message = message
-        self.params = params
 
 
 @dataclass(frozen=True)
 class ComposeOptions:
     compare_with: Period | None = None
+    templates: Templates = SHIPPED  # text/*.md.j2 may come from an override folder
 
 
 @lru_cache(maxsize=8)
-def _environment(percent_decimals: int, leading_zero: bool) -> jinja2.Environment:
+def _environment(percent_decimals: int, leading_zero: bool,
+                 templates: Templates = SHIPPED) -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEXT_TEMPLATES)),
+        loader=jinja2.FileSystemLoader([str(p) for p in templates.folders("text")]),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True)
     vi.register(environment, percent_decimals=percent_decimals, leading_zero=leading_zero)
@@ -129,7 +128,7 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
     context = {"unit": unit, "parent": parent, "dataset": settings.raw, "period": period}
     agency_config = _per_level(settings.agency, unit.level) or {}
     if not agency_config.get("name"):
-        raise ComposeError("the settings give no issuing agency for units of level {level} (agency: {level}: name)",
+        raise ComposeError(N_("the settings give no issuing agency for units of level {level} (agency: {level}: name)"),
                            level=unit.level)
     agency_name = _render_setting(agency_config["name"], **context)
     parent_agency = _render_setting(agency_config["parent"], **context) if agency_config.get("parent") else None
@@ -151,7 +150,7 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
     appendices = _appendices(dataset, book, unit, period, children, options,
                              number_line=number_line, issue_date=issue_date, agency=agency_words)
     labels = [a.label for a in appendices]
-    environment = _environment(settings.percent_decimals, settings.leading_zero_counts)
+    environment = _environment(settings.percent_decimals, settings.leading_zero_counts, options.templates)
     notes = {key: section.paragraphs
              for key, section in dataset.notes.get((unit_code, period.code), {}).items()}
     template = "annual.md.j2" if period.kind == "Y" else "semiannual.md.j2"

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from reportgen.errors import ReportgenError
+
 FONT_DIRS_ENV = "REPORTGEN_FONT_DIR"
 DEFAULT_FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation2"),
@@ -34,7 +36,7 @@ INSTALL_HINT = (
 )
 
 
-class FontMissingError(Exception):
+class FontMissingError(ReportgenError):
     """The serif faces are not installed; the message says how to install them."""
 
 

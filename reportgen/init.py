@@ -26,6 +26,8 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from reportgen.errors import InputFileError
+from reportgen.i18n import N_
 from reportgen.resources import package_path
 from reportgen.dataset import section_of_heading as dataset_section_of_heading
 from reportgen.files import normalize_zip
@@ -61,13 +63,12 @@ _INTEGER = re.compile(r"^-?\d+$")
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
 
 
-class InitTargetExistsError(FileExistsError):
+class InitTargetExistsError(InputFileError, FileExistsError):
     """`init` was asked to write where something already is; nothing was touched."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        super().__init__(f"đã có dữ liệu tại {self.path}; chọn một thư mục/tệp mới "
-                         f"(already exists and is not empty: {self.path})")
+        super().__init__(N_("{path} already exists and is not empty; choose a new name"), path=self.path)
 
 
 # ------------------------------------------------------------------ reading a folder

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from reportgen.errors import InvalidRequest
+from reportgen.i18n import N_
+
 _PATTERN = re.compile(r"^(\d{4})-(H1|9M|Y|Q[1-4])$")
 ROMAN = ("I", "II", "III", "IV")
 # Sort order within a year; quarters sit before the cumulative periods they end.
@@ -20,8 +23,13 @@ _LAST_MONTH = {"H1": 6, "9M": 9, "Y": 12, "Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12}
 _FIRST_MONTH = {"H1": 1, "9M": 1, "Y": 1, "Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10}
 
 
-class PeriodError(ValueError):
+class PeriodError(InvalidRequest, ValueError):
     """A period code that does not parse."""
+
+    def __init__(self, code: object):
+        self.code = code
+        super().__init__(N_("not a period code: {period} (write 2023-H1, 2023-9M, 2023-Y or 2023-Q3)"),
+                         period=code)
 
 
 @dataclass(frozen=True, order=False)

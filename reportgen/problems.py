@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reportgen.errors import DatasetInvalid
 from reportgen.i18n import N_, _
 
 ERROR = "error"
@@ -79,10 +80,6 @@ class Problem:
         return (loc.file, loc.sheet or "", loc.row or 0, loc.column or "", self.message)
 
 
-class DatasetError(Exception):
+class DatasetError(DatasetInvalid):
     """The dataset cannot be read at all (no such folder, no dataset.yaml...).
     Carries Problems so the CLI prints them like any other."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems

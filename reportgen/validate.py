@@ -6,13 +6,64 @@ fixes the whole file in one pass.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from reportgen.dataset import SCOPE_OWN, SCOPE_TOTAL, SECTIONS, Dataset, Location
 from reportgen.figures import FigureBook
 from reportgen.i18n import N_
 from reportgen.problems import Problem
+from reportgen.resources import SHIPPED, Templates, dataset_templates
 
 NOTE_SECTIONS_REQUIRED = ("II", "III", "IV")
+
+
+@dataclass
+class CheckedDataset:
+    """A dataset loaded and checked: what load_and_validate returns (it prints nothing).
+
+    `dataset` is None when the settings could not be read; `book` is None then too.
+    `problems` holds every load and rule problem, errors and warnings together."""
+
+    dataset: Dataset | None
+    book: FigureBook | None
+    problems: list[Problem] = field(default_factory=list)
+    strict: bool = False  # warnings count as failures
+    templates: Templates = SHIPPED  # from the `templates:` setting, if the dataset has one
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        """Usable for a build: read, no errors, and no warnings either when strict."""
+        return self.dataset is not None and not self.errors and not (self.strict and self.problems)
+
+
+def load_and_validate(path: Path | str, *, strict: bool = False) -> CheckedDataset:
+    """Load a dataset folder or workbook and run every rule on what could be read.
+
+    Raises DatasetError (a DatasetInvalid) only when nothing can be read at all (no such
+    folder, no settings); every other problem is returned in `problems`."""
+    from reportgen.dataset import load_dataset
+
+    result = load_dataset(Path(path))
+    problems = list(result.problems)
+    dataset = result.dataset
+    if dataset is None:
+        return CheckedDataset(None, None, problems, strict)
+    # Rows that failed to parse are already reported; the rules still run on the rest so
+    # the clerk sees everything in one run.
+    book = FigureBook(dataset)
+    problems += validate(dataset, book)
+    templates, template_problems = dataset_templates(dataset)
+    problems += template_problems
+    return CheckedDataset(dataset, book, problems, strict, templates)
 
 
 def validate(dataset: Dataset, book: FigureBook | None = None) -> list[Problem]:
@@ -301,4 +352,4 @@ def _check_printable(dataset: Dataset) -> list[Problem]:
     return problems
 
 
-__all__ = ["validate", "SECTIONS"]
+__all__ = ["CheckedDataset", "load_and_validate", "validate", "SECTIONS"]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.build import BuildError, BuildOptions, build, build_lock
+from reportgen.build import BuildOptions, build, build_lock
+from reportgen.errors import BuildError, BuildLocked, InvalidRequest
 from reportgen.dataset import load_dataset
 from reportgen.periods import Period
 from reportgen.synth import generate_dataset
@@ -131,25 +132,40 @@ def test_a_unit_that_cannot_be_composed_fails_alone_with_its_reason(small, tmp_p
     assert not list((tmp_path / "out").rglob(f"{victim.code}.*"))  # no partial output
 
 
-def test_cli_summary_and_exit_code_when_a_unit_fails(small, tmp_path):
-    copy, dataset, victim = _break_one_unit(small, tmp_path)
-    result = _run(["build", str(copy), "--period", _period(dataset).code, "--all", "--format", "docx",
-                   "--out", str(tmp_path / "out"), "--jobs", "1"])
-    assert result.returncode == 1
-    assert f"failed: {victim.code}" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert f"{len(dataset.units) - 1} built" in result.stdout
-
-
 def test_a_second_build_into_the_same_folder_is_refused(small, tmp_path):
     dataset = _load(small)
     with build_lock(tmp_path):
-        with pytest.raises(BuildError):
+        with pytest.raises(BuildLocked) as caught:
             build(dataset, _period(dataset), [dataset.settings.root], tmp_path, options=DOCX)
-        result = _run(["build", str(small), "--period", _period(dataset).code, "--unit",
-                       dataset.settings.root, "--format", "docx", "--out", str(tmp_path)])
-    assert result.returncode == 1
-    assert "another build is writing" in result.stderr
+    assert isinstance(caught.value, BuildError)
+    assert "another build is writing" in str(caught.value)
+
+
+def test_progress_is_reported_once_per_report_and_outcomes_list_their_files(small, tmp_path):
+    dataset = _load(small)
+    units = _all_units(dataset)
+    calls = []
+    summary = build(dataset, _period(dataset), units, tmp_path, options=DOCX,
+                    progress=lambda done, total, outcome: calls.append((done, total, outcome.unit)))
+    assert [(done, total) for done, total, _unit in calls] == [(i, len(units)) for i in range(1, len(units) + 1)]
+    assert sorted(unit for _d, _t, unit in calls) == sorted(units)
+    code = _period(dataset).code
+    for outcome in summary.built:
+        assert f"{code}/{outcome.unit}.docx" in outcome.written
+        assert f"{code}/{outcome.unit}.figures.json" in outcome.written
+        assert all((tmp_path / path).is_file() for path in outcome.written)
+    again = []
+    build(dataset, _period(dataset), units, tmp_path, options=DOCX,
+          progress=lambda done, total, outcome: again.append(outcome.status))
+    assert again == ["skipped"] * len(units)
+
+
+def test_an_unknown_executor_is_an_invalid_request_before_anything_is_written(small, tmp_path):
+    dataset = _load(small)
+    with pytest.raises(InvalidRequest):
+        build(dataset, _period(dataset), [dataset.settings.root], tmp_path / "out",
+              options=DOCX, executor="ssh://somewhere")
+    assert not (tmp_path / "out").exists()
 
 
 def test_jobs_1_and_jobs_2_give_byte_identical_files(small, tmp_path):

@@ -27,6 +27,10 @@ from reportgen.diff.html_view import render_comparison
 from reportgen.diff.pages import figures_page, index_page
 from reportgen.diff.redline import DEFAULT_AUTHOR, mark_comparison
 from reportgen.files import atomic_write
+from reportgen.render import FORMATS
+
+# Formats whose two versions are redlined (tracked changes in a DOCX); render.FORMATS says.
+REDLINE_FORMATS = tuple(name for name, spec in FORMATS.items() if spec.redline)
 
 Number = int | Decimal
 _SAFE_NAME = re.compile(r"^[\w][\w.\-]*$")
@@ -193,12 +197,13 @@ def _diff_builds(old_folder: Path, new_folder: Path, out_dir: Path, author: str)
         figure_changes = _figure_changes(period, unit, old_figures, new_figures,
                                          figures_differ="figures" in formats)
         redline_docx = redline_html = document = None
-        if "docx" in formats and "docx" in before and "docx" in after:
+        redlined = next((f for f in REDLINE_FORMATS if f in formats and f in before and f in after), None)
+        if redlined:
             redline_docx = out_dir / period / f"{unit}.redline.docx"
             redline_html = out_dir / period / f"{unit}.redline.html"
             title = f"{unit} {name} · {labels.get(period, period)}: so sánh hai bản".replace(
                 "  ", " ")
-            document = _redline_files(old.file(before["docx"]), new.file(after["docx"]),
+            document = _redline_files(old.file(before[redlined]), new.file(after[redlined]),
                                       redline_docx, redline_html, title, author)
             written += [redline_docx, redline_html]
         units.append(UnitChange(period, unit, name, status, formats, figure_changes,

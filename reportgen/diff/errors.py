@@ -5,6 +5,7 @@ Message ids are English with {placeholders}; the CLI translates them with
 """
 from __future__ import annotations
 
+from reportgen.errors import InputFileError
 from reportgen.i18n import N_
 # The DOCX reader's own messages; a diff reports them as its inputs' faults.
 from reportgen.ooxml.read import NOT_DOCX, UNREADABLE_DOCX
@@ -26,10 +27,5 @@ MESSAGES = (NOT_FOUND, NOT_DOCX, UNREADABLE_DOCX, TRACKED_CHANGES, MISMATCHED, N
             UNREADABLE_JSON, NO_COMMON_PERIOD, MISSING_OUTPUT)
 
 
-class DiffInputError(Exception):
+class DiffInputError(InputFileError):
     """The inputs of a diff are unusable. `message_id` is one of the ids above."""
-
-    def __init__(self, message_id: str, **params: object) -> None:
-        self.message_id = message_id
-        self.params = params
-        super().__init__(message_id.format(**params))

@@ -21,7 +21,7 @@ from reportgen.model import (
 )
 from reportgen.ooxml import XML_SPACE, qn, xml_safe
 from reportgen.ooxml import write as ooxml
-from reportgen.resources import TEMPLATES_DIR
+from reportgen.resources import SHIPPED, TEMPLATES_DIR, Templates
 from reportgen.render.chart import chart_png
 from reportgen.files import normalize_zip, utc_naive
 
@@ -129,9 +129,9 @@ def text_height_mm(landscape: bool) -> float:
     return page - MARGIN_TOP_MM - MARGIN_BOTTOM_MM
 
 
-@lru_cache(maxsize=1)
-def _reference_bytes() -> bytes:
-    return REFERENCE_DOCX.read_bytes()
+@lru_cache(maxsize=4)
+def _reference_bytes(path: Path = REFERENCE_DOCX) -> bytes:
+    return path.read_bytes()
 
 
 # --- text measurement (for the length of the short rules) -------------------------------
@@ -438,9 +438,10 @@ def _core_properties(document, model: ReportModel) -> None:
     props.modified = utc_naive(info.created)
 
 
-def render_docx(model: ReportModel) -> bytes:
-    """The report as DOCX bytes; the same model always gives the same bytes."""
-    document = Document(io.BytesIO(_reference_bytes()))
+def render_docx(model: ReportModel, *, templates: Templates = SHIPPED) -> bytes:
+    """The report as DOCX bytes; the same model always gives the same bytes. Styles come
+    from `templates`' docx/reference.docx (an override folder's, if it has one)."""
+    document = Document(io.BytesIO(_reference_bytes(templates.path("docx/reference.docx"))))
     document.element.body.clear_content()
     w = _Writer(document)
     w.setup_section(document.sections[0], landscape=False, restart_numbering=False)
@@ -454,3 +455,8 @@ def render_docx(model: ReportModel) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return normalize_zip(out.getvalue())
+
+
+def render_for_build(model: ReportModel, settings) -> bytes:
+    """The `docx` entry of reportgen.render.FORMATS."""
+    return render_docx(model, templates=settings.templates)

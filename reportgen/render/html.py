@@ -17,7 +17,7 @@ import jinja2
 from reportgen.files import utc_naive
 from reportgen.fonts import SerifFaces, find_serif_faces
 from reportgen.model import Chart, Heading, Paragraph, ReportModel, Table
-from reportgen.resources import TEMPLATES_DIR
+from reportgen.resources import SHIPPED, TEMPLATES_DIR, Templates
 
 TEMPLATE_DIR = TEMPLATES_DIR / "html"
 
@@ -35,10 +35,10 @@ def serif_faces() -> SerifFaces:
     return find_serif_faces()
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+@lru_cache(maxsize=4)
+def environment(templates: Templates = SHIPPED) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        loader=jinja2.FileSystemLoader([str(p) for p in templates.folders("html")]),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -58,10 +58,10 @@ def _unknown_block(block: object) -> str:
     raise TypeError(f"no HTML for block type {type(block).__name__}")
 
 
-@lru_cache(maxsize=1)
-def print_css() -> str:
+@lru_cache(maxsize=4)
+def print_css(templates: Templates = SHIPPED) -> str:
     """The print stylesheet's text (parsed once per process by the PDF renderer)."""
-    return (TEMPLATE_DIR / "print.css").read_text(encoding="utf-8")
+    return templates.path("html/print.css").read_text(encoding="utf-8")
 
 
 def w3c_datetime(moment: datetime) -> str:
@@ -82,24 +82,25 @@ def chart_data_uri(chart: Chart) -> str:
 
 
 
-def render_html(model: ReportModel, *, standalone: bool = True) -> str:
+def render_html(model: ReportModel, *, standalone: bool = True,
+                templates: Templates = SHIPPED) -> str:
     """The report as HTML. standalone=True inlines print.css (plus a screen-only
     preview style) so the file opens alone in a browser; standalone=False leaves the
     stylesheet to the caller. Charts are data: URIs either way."""
-    return html_document(model, standalone=standalone, chart_src=chart_data_uri)
+    return html_document(model, standalone=standalone, chart_src=chart_data_uri, templates=templates)
 
 
 def html_document(model: ReportModel, *, standalone: bool,
-                  chart_src: Callable[[Chart], str]) -> str:
+                  chart_src: Callable[[Chart], str], templates: Templates = SHIPPED) -> str:
     """render_html with the chart references chosen by the caller: the PDF renderer
     serves chart PNGs through its URL fetcher rather than parse base64 out of HTML."""
-    template = environment().get_template("report.html.j2")
+    template = environment(templates).get_template("report.html.j2")
     return template.render(
         model=model,
         lang=model.info.language.split("-")[0] if model.info.language else "vi",
         created=w3c_datetime(model.info.created),
         standalone=standalone,
-        css=print_css() if standalone else "",
+        css=print_css(templates) if standalone else "",
         preview_css=PREVIEW_CSS,
         chart_src=chart_src,
     )

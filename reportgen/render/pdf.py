@@ -16,9 +16,11 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reportgen.errors import ReportgenError
 from reportgen.fonts import FontMissingError, SerifFaces, face_repertoire, font_dirs
 from reportgen.model import Chart, ReportModel
 from reportgen.render import _weasyprint
+from reportgen.resources import SHIPPED, Templates
 from reportgen.render.html import (
     chart_image, environment, html_document, print_css, serif_faces,
 )
@@ -26,7 +28,7 @@ from reportgen.render.html import (
 VARIANTS = (None, "pdf/a-3b")
 
 
-class FontFallbackError(RuntimeError):
+class FontFallbackError(ReportgenError, RuntimeError):
     """Some text would be set in a face other than the report face (a character the
     face lacks): the decree asks for one face, so this is an error, not a substitute."""
 
@@ -38,7 +40,7 @@ class _Face:
     style: str
 
 
-def font_face_css(faces: SerifFaces, family: str) -> str:
+def font_face_css(faces: SerifFaces, family: str, templates: Templates = SHIPPED) -> str:
     """@font-face rules for the four faces (templates/html/fonts.css.j2)."""
     rows = (
         _Face(Path(faces.regular).resolve().as_uri(), "normal", "normal"),
@@ -46,22 +48,23 @@ def font_face_css(faces: SerifFaces, family: str) -> str:
         _Face(Path(faces.italic).resolve().as_uri(), "normal", "italic"),
         _Face(Path(faces.bolditalic).resolve().as_uri(), "bold", "italic"),
     )
-    return environment().get_template("fonts.css.j2").render(faces=rows, family=family)
+    return environment(templates).get_template("fonts.css.j2").render(faces=rows, family=family)
 
 
 class PdfRenderer:
     """Reusable HTML → PDF renderer; not thread-safe (a lock serialises render())."""
 
-    def __init__(self, faces: SerifFaces | None = None) -> None:
+    def __init__(self, faces: SerifFaces | None = None, templates: Templates = SHIPPED) -> None:
         # Explicit, not at import: importing reportgen.render.pdf patches nothing.
         _weasyprint.install()
+        self.templates = templates
         self.faces = faces or serif_faces()
         self.family = self.faces.family
         self.font_config = FontConfiguration()
         self.stylesheets = [
-            weasyprint.CSS(string=font_face_css(self.faces, self.family),
+            weasyprint.CSS(string=font_face_css(self.faces, self.family, templates),
                            font_config=self.font_config),
-            weasyprint.CSS(string=print_css(), font_config=self.font_config),
+            weasyprint.CSS(string=print_css(templates), font_config=self.font_config),
         ]
         self.repertoire = face_repertoire(self.faces)
         self._lock = threading.Lock()
@@ -70,7 +73,7 @@ class PdfRenderer:
         if variant not in VARIANTS:
             raise ValueError(f"unknown PDF variant {variant!r}; expected one of {VARIANTS}")
         fetcher = _ChartFetcher()
-        html = html_document(model, standalone=False, chart_src=fetcher.add)
+        html = html_document(model, standalone=False, chart_src=fetcher.add, templates=self.templates)
         self._check_repertoire(html)
         with self._lock:
             document = _weasyprint.parse_html(html, fetcher).render(
@@ -122,23 +125,28 @@ class _ChartFetcher(URLFetcher):
                                   headers={"Content-Type": "image/png"})
 
 
-_renderers: dict[tuple[Path, ...], PdfRenderer] = {}
+_renderers: dict[tuple, PdfRenderer] = {}
 _renderers_lock = threading.Lock()
 
 
-def default_renderer() -> PdfRenderer:
-    """The process's renderer for the current font directory setting."""
-    key = font_dirs()
+def default_renderer(templates: Templates = SHIPPED) -> PdfRenderer:
+    """The process's renderer for the current font directory setting and templates."""
+    key = (font_dirs(), templates)
     with _renderers_lock:
         renderer = _renderers.get(key)
         if renderer is None:
-            renderer = _renderers[key] = PdfRenderer()
+            renderer = _renderers[key] = PdfRenderer(templates=templates)
         return renderer
 
 
 def render_pdf(model: ReportModel, *, variant: str | None = None) -> bytes:
     """The report as PDF bytes; variant None (PDF 1.7) or "pdf/a-3b" (archival)."""
     return default_renderer().render(model, variant=variant)
+
+
+def render_for_build(model: ReportModel, settings) -> bytes:
+    """The `pdf` entry (engine "weasyprint") of reportgen.render.FORMATS."""
+    return default_renderer(settings.templates).render(model, variant=settings.pdf_variant)
 
 
 __all__ = ["FontFallbackError", "FontMissingError", "PdfRenderer", "render_pdf",

@@ -96,3 +96,8 @@ def render_appendix_xlsx(model: ReportModel) -> bytes | None:
     return save_workbook(workbook, model.info.created)
 
 
+
+
+def render_for_build(model: ReportModel, settings) -> bytes | None:
+    """The `xlsx` entry of reportgen.render.FORMATS (None: the report has no table)."""
+    return render_appendix_xlsx(model)
