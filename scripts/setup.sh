@@ -6,6 +6,11 @@
 # runs only for missing packages, uv only when uv.lock or pyproject.toml changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+UV_VERSION=0.13.8  # also in scripts/uv-requirements.txt, with the hashes of its wheels
+UV_HOME=.tools/uv-$UV_VERSION
+UV=$UV_HOME/bin/uv
+# `scripts/setup.sh --print-uv`: where set-up puts uv (for `uv lock`, scripts/test.sh).
+if [ "${1:-}" = --print-uv ]; then echo "$PWD/$UV"; exit 0; fi
 
 # fonts-liberation2: Liberation Serif, the Times New Roman-metric face with full Vietnamese
 #   coverage that the PDF embeds (Nghị định 30 asks for Times New Roman).
@@ -37,10 +42,6 @@ fi
 # uv resolves and installs from PyPI only (it does not read pip's configuration), with this
 # machine's python3: never a Python build of its own.
 export UV_PYTHON_DOWNLOADS=never
-UV_VERSION=0.13.8  # also in scripts/uv-requirements.txt, with the hashes of its wheels
-UV_HOME=.tools/uv-$UV_VERSION
-UV=$UV_HOME/bin/uv
-if [ "${1:-}" = --print-uv ]; then echo "$PWD/$UV"; exit 0; fi
 if [ ! -x "$UV" ]; then
   echo "setup: installing uv $UV_VERSION into $UV_HOME"
   rm -rf "$UV_HOME"
