@@ -54,18 +54,29 @@ def _source_copy(target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory):
-    """(venv bin folder, environment for its commands, the wheel)."""
-    uv = _uv()
-    work = tmp_path_factory.mktemp("wheel")
+def _environment() -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTHONPATH", "VIRTUAL_ENV", "REPORTGEN_LANG", "PYTHONHOME")}
     env["UV_PYTHON_DOWNLOADS"] = "never"
+    return env
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    """(the wheel, the source copy it was built from)."""
+    work = tmp_path_factory.mktemp("wheel")
     source = _source_copy(work / "src")
-    _run([uv, "build", "--wheel", "--quiet", "--out-dir", work / "dist", "--python", sys.executable],
-         cwd=source, env=env)
+    _run([_uv(), "build", "--wheel", "--quiet", "--out-dir", work / "dist", "--python", sys.executable],
+         cwd=source, env=_environment())
     (wheel,) = (work / "dist").glob("reportgen-*.whl")
+    return wheel, source
+
+
+@pytest.fixture(scope="module")
+def installed(built, tmp_path_factory) -> tuple[Path, dict]:
+    """(the bin folder of a new venv holding the wheel, an environment for its commands)."""
+    wheel, source = built
+    uv, env, work = _uv(), _environment(), tmp_path_factory.mktemp("venv")
     # The locked versions of the runtime dependencies (no extras, no dev tools), then the
     # wheel itself: what a user of the wheel gets, at the versions CI tested.
     requirements = work / "requirements.txt"
@@ -79,11 +90,11 @@ def installed(tmp_path_factory):
          cwd=work, env=env)
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = str(venv)
-    return venv / "bin", env, wheel
+    return venv / "bin", env
 
 
-def test_the_wheel_carries_the_templates_the_sample_and_the_catalogues(installed):
-    _bin, _env, wheel = installed
+def test_the_wheel_carries_the_templates_the_sample_and_the_catalogues(built):
+    wheel, _source = built
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     package = REPO / "reportgen"
@@ -110,7 +121,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_the_installed_wheel_builds_the_sample_report_from_an_empty_folder(installed, tmp_path):
-    bin_dir, env, _wheel = installed
+    bin_dir, env = installed
     here = tmp_path / "empty"
     here.mkdir()
     reportgen = bin_dir / "reportgen"
