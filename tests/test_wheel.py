@@ -30,8 +30,9 @@ pytestmark = pytest.mark.slow
 
 def _uv() -> str:
     """The uv that scripts/setup.sh installs (or UV=..., or one on PATH)."""
-    candidates = [os.environ.get("UV", ""), *sorted(map(str, REPO.glob(".tools/uv-*/bin/uv"))),
-                  shutil.which("uv") or ""]
+    setup = subprocess.run([REPO / "scripts" / "setup.sh", "--print-uv"], capture_output=True,
+                           text=True, check=True).stdout.strip()
+    candidates = [os.environ.get("UV", ""), setup, shutil.which("uv") or ""]
     found = next((c for c in candidates if c and Path(c).is_file()), None)
     if found is None:
         pytest.fail("uv not found: run scripts/setup.sh (it installs uv into .tools/)")
@@ -66,7 +67,8 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     """(the wheel, the source copy it was built from)."""
     work = tmp_path_factory.mktemp("wheel")
     source = _source_copy(work / "src")
-    _run([_uv(), "build", "--wheel", "--quiet", "--out-dir", work / "dist", "--python", sys.executable],
+    # Without --wheel, uv builds the sdist and the wheel from it: both must carry the data.
+    _run([_uv(), "build", "--quiet", "--out-dir", work / "dist", "--python", sys.executable],
          cwd=source, env=_environment())
     (wheel,) = (work / "dist").glob("reportgen-*.whl")
     return wheel, source
