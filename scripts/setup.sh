@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # One-time (idempotent) set-up of a fresh Debian/Ubuntu machine that has only Python:
-# system packages (fonts, LibreOffice for the tests, poppler, HarfBuzz subsetting), a
-# virtual environment in .venv and reportgen with its test extras. Re-running is cheap:
-# apt runs only for missing packages, pip only when pyproject.toml changed.
+# system packages (fonts, LibreOffice for the tests, poppler, HarfBuzz subsetting), uv
+# (pinned, from PyPI), and a virtual environment in .venv holding exactly the versions of
+# uv.lock plus reportgen itself (editable) with its dev extras. Re-running is cheap: apt
+# runs only for missing packages, uv only when uv.lock or pyproject.toml changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+UV_VERSION=0.13.8  # also in scripts/uv-requirements.txt, with the hashes of its wheels
+UV_HOME=.tools/uv-$UV_VERSION
+UV=$UV_HOME/bin/uv
+# `scripts/setup.sh --print-uv`: where set-up puts uv (for `uv lock`, scripts/test.sh).
+if [ "${1:-}" = --print-uv ]; then echo "$PWD/$UV"; exit 0; fi
 
 # fonts-liberation2: Liberation Serif, the Times New Roman-metric face with full Vietnamese
 #   coverage that the PDF embeds (Nghị định 30 asks for Times New Roman).
@@ -33,14 +39,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   fc-cache -f >/dev/null 2>&1 || true
 fi
 
-if [ ! -x .venv/bin/python ]; then
-  echo "setup: creating .venv"
-  "$PYTHON" -m venv .venv
+# uv resolves and installs from PyPI only (it does not read pip's configuration), with this
+# machine's python3: never a Python build of its own.
+export UV_PYTHON_DOWNLOADS=never
+if [ ! -x "$UV" ]; then
+  echo "setup: installing uv $UV_VERSION into $UV_HOME"
+  rm -rf "$UV_HOME"
+  "$PYTHON" -m venv "$UV_HOME"
+  "$UV_HOME/bin/python" -m pip install -q --disable-pip-version-check \
+    --require-hashes --only-binary :all: -r scripts/uv-requirements.txt
 fi
-stamp=.venv/.reportgen-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing reportgen and its Python dependencies into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[dev]"
-  touch "$stamp"
+
+# The stamp holds the digest of what the environment was synced from, so a checkout that
+# changes the lock (even to an older mtime) re-syncs, and an unchanged one costs nothing.
+stamp=.venv/.reportgen-synced
+wanted="uv $UV_VERSION $("$PYTHON" -c 'import sys; print(sys.version)' | head -1) $(cat uv.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+  echo "setup: installing the locked Python dependencies and reportgen (editable) into .venv"
+  # --frozen: install exactly uv.lock, never re-resolve (CI checks that the lock matches
+  # pyproject.toml: scripts/test.sh). The project itself is installed editable.
+  "$UV" sync --quiet --frozen --extra dev --python "$PYTHON"
+  printf '%s\n' "$wanted" > "$stamp"
 fi

@@ -32,7 +32,7 @@ trap 'rm -f "$tmp_pot" "$tmp_pot".mo*' EXIT
 
 "$PYBABEL" -q extract -F babel.cfg -k N_ -k _ \
     --add-location=file --sort-output --no-wrap \
-    --project=reportgen --version="$(sed -n 's/^__version__ = "\(.*\)"/\1/p' reportgen/__init__.py)" \
+    --project=reportgen --version="$("$PYTHON" -c "import reportgen; print(reportgen.__version__)")" \
     --copyright-holder="reportgen" \
     -o "$tmp_pot" reportgen
 # Keep the old template (and its creation date) when only the date would change.
