@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("target", type=Path, help="a new folder, or FILE.xlsx")
     init.add_argument("--template", type=Path, default=None,
                       help="dataset whose units and settings to copy (default: the sample)")
+    init.add_argument("--sample", action="store_true",
+                      help="write the shipped Hà Nội sample, figures included, to TARGET")
     return parser
 
 
@@ -229,10 +231,14 @@ def cmd_diff(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from reportgen.init import InitTargetExistsError, init_dataset
+    from reportgen.init import InitSourceMissingError, InitTargetExistsError, init_dataset
 
     try:
-        created = init_dataset(args.target, template=args.template)
+        created = init_dataset(args.target, template=args.template, sample=args.sample)
+    except InitSourceMissingError as error:
+        message = _(N_("{path} not found: there is no dataset to copy from"), path=error.path)
+        print(f"reportgen: {message}", file=sys.stderr)
+        return EXIT_INVALID
     except InitTargetExistsError:
         # Kept out of an f-string: pybabel cannot extract a message from inside one.
         message = _(N_("{path} already exists and is not empty; choose a new name"), path=args.target)

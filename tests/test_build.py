@@ -17,7 +17,7 @@ import pytest
 from reportgen.build import BuildError, BuildOptions, build, build_lock
 from reportgen.dataset import load_dataset
 from reportgen.periods import Period
-from reportgen.synth import generate_dataset
+from reportgen.testing.synth import generate_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "datasets" / "hanoi"

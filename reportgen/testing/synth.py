@@ -17,8 +17,9 @@ import csv
 import random
 from pathlib import Path
 
-CATALOGUE_FILE = Path(__file__).parent / "catalogue" / "core.csv"
-CATALOGUE_COLUMNS = ("code", "name", "unit", "parent", "exhaustive", "additive", "kind")
+from reportgen.dataset.types import CATALOGUE_FILE, COLUMNS
+
+CATALOGUE_COLUMNS = COLUMNS["indicators"]
 _SYLLABLES = (
     "An", "Bình", "Hòa", "Phú", "Thạnh", "Tân", "Long", "Mỹ", "Đông", "Tây", "Nam", "Bắc",
     "Vĩnh", "Phước", "Thuận", "Lộc", "Hưng", "Xuân", "Hải", "Sơn", "Thành", "Quang",
@@ -28,7 +29,8 @@ _DISTRICT_LEVELS = (("huyen", "Huyện"), ("quan", "Quận"), ("huyen", "Huyện
 _COMMUNE_LEVELS = (("xa", "Xã"), ("phuong", "Phường"), ("xa", "Xã"), ("thi-tran", "Thị trấn"))
 
 
-def _read_catalogue() -> list[dict[str, str]]:
+def read_catalogue() -> list[dict[str, str]]:
+    """The core catalogue's rows, every column as text (also used by datasets/make_hanoi.py)."""
     with CATALOGUE_FILE.open(encoding="utf-8", newline="") as handle:
         return [{k: (row.get(k) or "") for k in CATALOGUE_COLUMNS} for row in csv.DictReader(handle)]
 
@@ -118,7 +120,7 @@ def _make_indicators(count: int, rng: random.Random) -> tuple[list[dict[str, str
     keeps whole groups (a total with all its parts), groups first, then singles."""
     if count < 1:
         raise ValueError("at least one indicator")
-    core = _read_catalogue()
+    core = read_catalogue()
     groups = [[row] + [r for r in core if r["parent"] == row["code"]] for row in core if not row["parent"]]
     if count <= len(core):
         chosen: list[dict[str, str]] = []
@@ -276,22 +278,24 @@ def generate_dataset(out_dir: Path, *, units: int = 700, indicators: int = 20, p
     target_rows = [[unit, year, code, unit_plan(year, unit, code)]
                    for year in years for unit in codes for code in target_codes]
 
-    _write_csv(out_dir / "units.csv", ["code", "name", "level", "parent"],
+    write_csv(out_dir / "units.csv", ["code", "name", "level", "parent"],
                [[r["code"], r["name"], r["level"], r["parent"]] for r in unit_rows])
     if custom:
-        _write_csv(out_dir / "indicators.csv", list(CATALOGUE_COLUMNS),
+        write_csv(out_dir / "indicators.csv", list(CATALOGUE_COLUMNS),
                    [[r[c] for c in CATALOGUE_COLUMNS] for r in custom])
     elif (out_dir / "indicators.csv").exists():
         (out_dir / "indicators.csv").unlink()
-    _write_csv(out_dir / "values.csv", ["unit", "period", "indicator", "value", "scope"], value_rows)
-    _write_csv(out_dir / "targets.csv", ["unit", "year", "indicator", "target"], target_rows)
+    write_csv(out_dir / "values.csv", ["unit", "period", "indicator", "value", "scope"], value_rows)
+    write_csv(out_dir / "targets.csv", ["unit", "year", "indicator", "target"], target_rows)
     (out_dir / "dataset.yaml").write_text(_settings_yaml(period_list), encoding="utf-8")
     if notes:
         _write_notes(out_dir, period_list[-1], [codes[0]] + [c for c in codes[1:3]])
     return out_dir
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    """A CSV file as the dataset layout wants it: UTF-8, "\\n" line ends (also used by
+    datasets/make_hanoi.py, so the sample and the synthetic datasets are written alike)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
@@ -302,7 +306,7 @@ def _settings_yaml(period_list: list[str]) -> str:
     dates = "\n".join(
         f'  "{p}": "{int(p[:4]) + (1 if p.endswith("-Y") else 0)}-{"01-05" if p.endswith("-Y") else "07-05"}"'
         for p in period_list)
-    return f"""# Synthetic dataset written by reportgen.synth (benchmarks and tests).
+    return f"""# Synthetic dataset written by reportgen.testing.synth (benchmarks and tests).
 title: "Phòng, chống tệ nạn xã hội"
 root: "01"
 percent_decimals: 1
