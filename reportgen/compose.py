@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 import jinja2
 
@@ -73,12 +72,13 @@ def _render_setting(text: str, **context) -> str:
 
 def _per_level(value, level: str):
     """Settings may be given once, or per unit level ({thanh-pho: …, quan: …})."""
-    if isinstance(value, dict) and (level in value or any(k in vi_levels() for k in value)):
+    if isinstance(value, dict) and (level in value or any(k in level_codes() for k in value)):
         return value.get(level)
     return value
 
 
-def vi_levels() -> tuple[str, ...]:
+def level_codes() -> tuple[str, ...]:
+    """The unit level codes ("thanh-pho", "quan", ...) that may key a per-level setting."""
     return tuple(LEVEL_WORDS)
 
 

@@ -100,9 +100,6 @@ class FigureBook:
         self._targets: dict[tuple[str, int, str], Amount | None] = {}
 
     # -- raw questions
-    def explicit_value(self, unit: str, period: Period, indicator: str) -> Amount | None:
-        return self._explicit.get((unit, period.code, indicator))
-
     def own_value(self, unit: str, period: Period, indicator: str) -> Amount | None:
         return self._own.get((unit, period.code, indicator))
 
@@ -172,6 +169,3 @@ class FigureBook:
             if figure.has_data:
                 figures.append(figure)
         return figures
-
-    def child_figures(self, unit: str, period: Period, indicator: str) -> list[Figure]:
-        return [self.figure(child, period, indicator) for child in self._children.get(unit, ())]

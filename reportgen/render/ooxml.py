@@ -187,10 +187,6 @@ def set_cell_width(tc, width: int) -> None:
     _set_child(tc.get_or_add_tcPr(), "w:tcW", {"w:w": width, "w:type": "dxa"})
 
 
-
-
-
-
 def set_table_borders(tbl, value: str) -> None:
     """w:tblBorders with every edge `value` ("none" or "single"). Written directly on
     layout tables so a restyled default table style cannot draw lines round the header
@@ -204,10 +200,6 @@ def set_table_borders(tbl, value: str) -> None:
             element.set(qn("w:space"), "0")
             element.set(qn("w:color"), "000000")
         borders.append(element)
-
-
-
-
 
 
 def set_cant_split(tr) -> None:
