@@ -166,7 +166,7 @@ def _resolve_period_and_unit(dataset, period_code: str, unit_code: str | None):
 
 
 def cmd_figures(args) -> int:
-    from reportgen.figuretable import figure_rows, figures_json
+    from reportgen.figures_file import figure_rows, figures_json
 
     dataset, book, problems, failure = load_checked(args.dataset, show_warnings=False)
     if failure is not None:

@@ -7,7 +7,7 @@ import pytest
 
 from reportgen.dataset import load_dataset
 from reportgen.figures import FigureBook, ratio_percent
-from reportgen.figuretable import figure_rows
+from reportgen.figures_file import figure_rows
 from reportgen.periods import Period
 from reportgen.vi import format_percent
 from tests.dataset_factory import HANOI, write_tiny
