@@ -17,7 +17,7 @@ import jinja2
 
 from reportgen import vi
 from reportgen.dataset import Dataset, Unit
-from reportgen.figures import Figure, FigureBook, ratio_percent
+from reportgen.figures import Figure, FigureBook
 from reportgen.model import (
     Appendix, Chart, Column, DocumentInfo, HeaderBlock, Heading, Paragraph, ReportModel,
     Run, Signature, Table,
@@ -136,8 +136,8 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
     short = _render_setting(agency_config.get("short", ""), **context)
     issue_date = settings.issue_date_for(period)
     number = settings.report_numbers.get(period.code, {}).get(unit_code)
-    if number and number.isdigit() and int(number) < 10:
-        number = f"0{int(number)}"
+    if number:
+        number = vi.format_report_number(number)
     symbol = f"/BC-{short}" if short else "/BC"
     number_line = f"Số: {number}{symbol}" if number else f"Số:      {symbol}"
     topic = _lower_first(settings.title)
@@ -368,11 +368,9 @@ def _unit_tables(dataset, book, unit, period, children, decimals) -> list:
         rows, data = [], []
         entries: list[tuple[str, str, Figure]] = [
             (c.code, c.name, book.figure(c.code, period, code)) for c in children]
-        own = book.own_value(unit.code, period, code)
+        own = book.own_figure(unit.code, period, code)
         if own is not None:
-            own_prior = book.own_value(unit.code, prior, code)
-            entries.append((unit.code, f"Các đơn vị trực thuộc {unit.name}",
-                            Figure(spec, unit, period, own, None, own_prior)))
+            entries.append((unit.code, f"Các đơn vị trực thuộc {unit.name}", own))
         for number, (unit_code, name, figure) in enumerate(entries, 1):
             rows.append((str(number), name, vi.cell_value(figure.target), vi.cell_value(figure.value),
                          vi.cell_percent(figure.percent_of_plan, decimals), vi.cell_value(figure.same_period_value),
@@ -421,10 +419,8 @@ def _comparison_table(dataset, book, unit, period, other: Period, decimals) -> T
         (period.label[:1].upper() + period.label[1:], 12, "right"),
         ("Tăng (+), giảm (-)", 10, "right"), ("Tỷ lệ tăng, giảm (%)", 10, "right")])
     rows, data = [], []
-    for number, figure in enumerate(book.figures_for(unit.code, period), 1):
-        before = book.value(unit.code, other, figure.indicator.code)
-        change = None if before is None or figure.value is None else figure.value - before
-        change_pct = ratio_percent(change, before) if change is not None else None
+    for number, item in enumerate(book.compare(unit.code, period, other), 1):
+        figure, before, change, change_pct = item.figure, item.before, item.change, item.change_percent
         rows.append((str(number), figure.indicator.name, figure.indicator.unit, vi.cell_value(before),
                      vi.cell_value(figure.value), vi.cell_signed(change), vi.cell_percent(change_pct, decimals)))
         data.append((figure.indicator.code, figure.indicator.name, figure.indicator.unit, before,

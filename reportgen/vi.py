@@ -34,6 +34,14 @@ def format_count(value: int, *, leading_zero: bool = False) -> str:
     return _babel_format_decimal(value, format="#,##0", locale=LOCALE)
 
 
+def format_report_number(number: str) -> str:
+    """The records office's report number as printed: 1 to 9 take a leading zero ("05"),
+    as counts do in the official style; any other number is printed as it was given."""
+    if number.isdigit() and 0 < int(number) < 10:
+        return format_count(int(number), leading_zero=True)
+    return number
+
+
 def format_number(value: Number, decimals: int = 0) -> str:
     """A decimal figure at a fixed precision, trailing zeros kept: 1.5 → "1,5"."""
     rounded = round_half_up(value, decimals)

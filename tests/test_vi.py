@@ -151,3 +151,7 @@ def test_change_words_and_the_change_phrase_agree():
     assert vi.change_words(0) == "bằng" and vi.change_words(None) == ""
     assert vi.change_words(Decimal("-1.5")) == "giảm 1,5"
     assert vi.change_phrase(-1316, "người", 2022) == "giảm 1.316 người so với cùng kỳ năm 2022"
+
+
+def test_a_report_number_below_ten_takes_a_leading_zero():
+    assert [vi.format_report_number(n) for n in ("5", "007", "215", "12a")] == ["05", "07", "215", "12a"]
