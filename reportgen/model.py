@@ -134,6 +134,6 @@ class ReportModel:
     body: tuple[Block, ...]  # the last paragraph already ends with "./."
     recipients: tuple[str, ...]  # "Nơi nhận:" lines, already punctuated
     signature: Signature
+    addressee_label: str  # "Kính gửi:" (the wording comes from templates/text/_labels.md.j2)
+    recipients_label: str  # "Nơi nhận:"
     appendices: tuple[Appendix, ...] = field(default=())
-    addressee_label: str = "Kính gửi:"
-    recipients_label: str = "Nơi nhận:"

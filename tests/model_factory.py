@@ -101,6 +101,8 @@ def sample_model(appendix_rows: int = len(DISTRICTS)) -> ReportModel:
         body=body,
         recipients=("- Như trên;", "- Bộ LĐ-TB&XH;", "- Lưu: VT, PCTNXH."),
         signature=Signature(authority="KT. GIÁM ĐỐC", title="PHÓ GIÁM ĐỐC", name="Nguyễn Văn A"),
+        addressee_label="Kính gửi:",
+        recipients_label="Nơi nhận:",
         appendices=(
             Appendix(
                 label="Phụ lục I",
