@@ -31,8 +31,6 @@ LEVEL_WORDS = {
     "huyen": "huyện", "thi-xa": "thị xã", "phuong": "phường", "xa": "xã", "thi-tran": "thị trấn",
 }
 _NAME_PREFIXES = ("Thành phố", "Tỉnh", "Quận", "Huyện", "Thị xã", "Phường", "Xã", "Thị trấn")
-# Landscape A4 text width with the ND30 margins (297 − 35 − 20 mm), shared by appendix tables.
-APPENDIX_WIDTH_MM = Decimal(240)
 
 
 class ComposeError(Exception):
@@ -311,12 +309,10 @@ def _close(blocks: list) -> tuple:
 
 def _columns(captions: str, layout: list[tuple[int, str]]) -> tuple[Column, ...]:
     """Captions from the labels template (one per line) with each column's relative width
-    and alignment."""
+    and alignment; the renderers decide what a width is on their page."""
     titles = captions.split("\n")
     assert len(titles) == len(layout), "the labels template and compose disagree on the columns"
-    total = sum(width for width, _a in layout)
-    return tuple(Column(title, (APPENDIX_WIDTH_MM * width / total).quantize(Decimal("0.1")), align)
-                 for title, (width, align) in zip(titles, layout))
+    return tuple(Column(title, weight, align) for title, (weight, align) in zip(titles, layout))
 
 
 def _appendices(dataset, book, unit, period, children, options, labels, *, number_line,

@@ -45,8 +45,10 @@ class Heading:
 
 @dataclass(frozen=True)
 class Column:
+    """A table column: its caption, its width relative to the other columns (the renderers
+    turn weights into millimetres or shares of the page), its alignment."""
     title: str
-    width_mm: Decimal
+    weight: int
     align: Literal["left", "center", "right"] = "left"
 
 
