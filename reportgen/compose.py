@@ -129,8 +129,7 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
     issue_date = settings.issue_date_for(period)
     children = dataset.children(unit_code)
     appendices = _appendices(dataset, book, unit, period, children, options, labels,
-                             number_line=issuer.number_line, issue_date=issue_date,
-                             agency=issuer.words)
+                             symbol=issuer.symbol, issue_date=issue_date, agency=issuer.words)
     body = _body(dataset, book, unit, period, children, environment, agency=issuer.words,
                  appendix_labels=[a.label for a in appendices])
     addressees, recipients = _addressing(settings, unit, context, labels)
@@ -163,6 +162,7 @@ class _Issuer:
     name: str  # "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
     parent_agency: str | None  # "UBND THÀNH PHỐ HÀ NỘI"
     words: str  # how the agency reads in running text
+    symbol: str  # "215/BC-SLĐTBXH", or "/BC-SLĐTBXH" without a number
     number_line: str  # "Số: 215/BC-SLĐTBXH"
 
 
@@ -180,8 +180,9 @@ def _issuer(settings, unit: Unit, period: Period, context: dict, labels) -> _Iss
     # dataset may say it (agency.<level>.text), else it is derived from the UPPER name.
     words = (_render_setting(agency_config["text"], **context) if agency_config.get("text")
              else _agency_words(name, parent_agency))
-    number_line = labels.number_line(vi.format_report_number(number) if number else "", short)
-    return _Issuer(name, parent_agency, words, number_line)
+    number = vi.format_report_number(number) if number else ""
+    symbol = labels.report_symbol(number, short)
+    return _Issuer(name, parent_agency, words, symbol, labels.number_line(number, symbol))
 
 
 def _body(dataset, book, unit, period, children, environment, *, agency, appendix_labels) -> tuple:
@@ -315,10 +316,9 @@ def _columns(captions: str, layout: list[tuple[int, str]]) -> tuple[Column, ...]
     return tuple(Column(title, weight, align) for title, (weight, align) in zip(titles, layout))
 
 
-def _appendices(dataset, book, unit, period, children, options, labels, *, number_line,
+def _appendices(dataset, book, unit, period, children, options, labels, *, symbol,
                 issue_date, agency):
     decimals = dataset.settings.percent_decimals
-    symbol = number_line.split("Số:", 1)[1].strip()
     reference = labels.appendix_reference(symbol, issue_date, agency)
     appendices: list[tuple[str, tuple]] = []
     appendices.append((labels.summary_appendix_title(period),

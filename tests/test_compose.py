@@ -181,3 +181,28 @@ def test_agency_running_text_can_be_given_by_the_dataset(tmp_path):
     model = _model(path)
     assert "Sở Lao động - Thương binh và Xã hội Hà Nội báo cáo kết quả" in _body_text(model)
     assert model.info.author == "Sở Lao động - Thương binh và Xã hội Hà Nội"
+
+
+def test_fixed_words_come_from_the_labels_template(monkeypatch, tmp_path):
+    from reportgen import compose
+
+    labels = (compose.TEXT_TEMPLATES / "_labels.md.j2").read_text(encoding="utf-8")
+    for name in ("semiannual.md.j2", "annual.md.j2", "_report.md.j2", "_phrases.md.j2"):
+        shutil.copy(compose.TEXT_TEMPLATES / name, tmp_path / name)
+    (tmp_path / "_labels.md.j2").write_text(
+        labels.replace("Kính gửi:", "Kính gửi (sửa):").replace("Tổng cộng", "Cộng"), encoding="utf-8")
+    monkeypatch.setattr(compose, "TEXT_TEMPLATES", tmp_path)
+    compose._environment.cache_clear()
+    try:
+        model = _model(unit="01")
+    finally:
+        compose._environment.cache_clear()
+    assert model.addressee_label == "Kính gửi (sửa):"
+    unit_tables = [b for b in model.appendices[1].blocks if isinstance(b, Table)]
+    assert unit_tables and all(t.total[1] == "Cộng" for t in unit_tables)
+
+
+def test_an_unnumbered_report_leaves_the_number_blank_in_the_header_and_the_appendix():
+    model = _model(unit="001")
+    assert model.header.number_line == "Số:      /BC-LĐTBXH"
+    assert model.appendices[0].reference.startswith("(Kèm theo Báo cáo số /BC-LĐTBXH ngày ")
