@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from reportgen.build import BuildOptions, build  # noqa: E402
 from reportgen.dataset import load_dataset  # noqa: E402
 from reportgen.periods import Period  # noqa: E402
-from reportgen.synth import generate_dataset  # noqa: E402
+from reportgen.testing.synth import generate_dataset  # noqa: E402
 
 SAMPLE = ROOT / "datasets" / "hanoi"
 BOTH = BuildOptions(formats=("docx", "pdf"))

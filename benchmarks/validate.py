@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/validate.py [--runs 5] [--units 700] [--indicators 20] [--periods 5]
                                             [--profile]
 
-Generates the dataset once with reportgen.synth.generate_dataset (700 units × 20
+Generates the dataset once with reportgen.testing.synth.generate_dataset (700 units × 20
 indicators × 5 periods by default), then times load + validate (the work of
 `reportgen validate`) in this process, --runs times, and prints the median, min and
 max. Aim: under 2 s. --profile runs one more pass under pyinstrument (pip-install it in
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from reportgen.dataset import load_dataset  # noqa: E402
 from reportgen.figures import FigureBook  # noqa: E402
-from reportgen.synth import generate_dataset  # noqa: E402
+from reportgen.testing.synth import generate_dataset  # noqa: E402
 from reportgen.validate import validate  # noqa: E402
 
 TARGET_SECONDS = 2.0

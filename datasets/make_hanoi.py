@@ -31,9 +31,10 @@ from fractions import Fraction
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # run as a script from a checkout: the reportgen beside it
+from reportgen.testing.synth import read_catalogue, write_csv  # noqa: E402
 # The sample ships inside the package (reportgen init --sample writes it out).
 HERE = REPO / "reportgen" / "samples" / "hanoi"
-CATALOGUE = REPO / "reportgen" / "catalogue" / "core.csv"
 SEED = 20230705
 ROOT = "01"
 PERIODS = ("2022-H1", "2022-Y", "2023-H1", "2023-Y", "2024-H1")
@@ -142,11 +143,6 @@ DISTRICT_TARGET_SUMS = {
 
 
 # ------------------------------------------------------------------ catalogue
-
-def read_catalogue() -> list[dict[str, str]]:
-    with CATALOGUE.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
 
 CAT = read_catalogue()
 ORDER = [row["code"] for row in CAT]
@@ -353,13 +349,6 @@ def district_targets() -> dict[tuple[int, str, str], int]:
 
 # ------------------------------------------------------------------ writing
 
-def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
 def build_rows():
     values = generate()
     unit_rows = [[ROOT, "Thành phố Hà Nội", "thanh-pho", ""]]
@@ -404,7 +393,6 @@ def read(name: str) -> list[dict[str, str]]:
 def project_rule_errors() -> list[str]:
     """The dataset contract's rules as reportgen's validator applies them to the files as
     written: its errors, and its warnings except the expected "no notes" ones."""
-    sys.path.insert(0, str(REPO))
     from reportgen.dataset import load_dataset
     from reportgen.validate import validate
 

@@ -155,7 +155,7 @@ class ReportWorker:
 
     def render(self, unit: str, period: Period) -> dict[str, bytes]:
         from reportgen.compose import ComposeOptions, compose_report
-        from reportgen.figuretable import figures_json
+        from reportgen.figures_file import figures_json
 
         compare = Period.parse(self.options.compare_with) if self.options.compare_with else None
         model = compose_report(self.dataset, self.book, unit, period,

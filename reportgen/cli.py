@@ -76,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("target", type=Path, help="a new folder, or FILE.xlsx")
     init.add_argument("--template", type=Path, default=None,
                       help="dataset whose units and settings to copy (default: the sample)")
+    init.add_argument("--sample", action="store_true",
+                      help="write the shipped Hà Nội sample, figures included, to TARGET")
     return parser
 
 
@@ -148,7 +150,7 @@ def _check_unit(dataset, unit_code: str) -> None:
 
 
 def cmd_figures(args) -> int:
-    from reportgen.figuretable import figure_rows, figures_json
+    from reportgen.figures_file import figure_rows, figures_json
 
     from reportgen.periods import Period
 
@@ -313,8 +315,8 @@ def cmd_diff(args) -> int:
 def cmd_init(args) -> int:
     from reportgen.init import init_dataset
 
-    # InitTargetExistsError (an InputFileError): printed by main, exit 1.
-    created = init_dataset(args.target, template=args.template)
+    # InitTargetExistsError and InitSourceMissingError (InputFileErrors): printed by main, exit 1.
+    created = init_dataset(args.target, template=args.template, sample=args.sample)
     print(_(N_("created {path}: fill in the values and targets, then run: reportgen validate {path}"),
             path=created))
     return EXIT_OK

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 import jinja2
 
 from reportgen import vi
 from reportgen.dataset import Dataset, Unit
 from reportgen.errors import ReportgenError
-from reportgen.figures import Figure, FigureBook, ratio_percent
+from reportgen.figures import Figure, FigureBook
 from reportgen.i18n import N_
 from reportgen.model import (
     Appendix, Chart, Column, DocumentInfo, HeaderBlock, Heading, Paragraph, ReportModel,
@@ -29,15 +28,11 @@ from reportgen.periods import ROMAN, Period
 from reportgen.resources import SHIPPED, TEMPLATES_DIR, Templates
 
 TEXT_TEMPLATES = TEMPLATES_DIR / "text"
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 LEVEL_WORDS = {
     "country": "", "province": "tỉnh", "thanh-pho": "thành phố", "quan": "quận",
     "huyen": "huyện", "thi-xa": "thị xã", "phuong": "phường", "xa": "xã", "thi-tran": "thị trấn",
 }
 _NAME_PREFIXES = ("Thành phố", "Tỉnh", "Quận", "Huyện", "Thị xã", "Phường", "Xã", "Thị trấn")
-# Landscape A4 text width with the ND30 margins (297 − 35 − 20 mm), shared by appendix tables.
-APPENDIX_WIDTH_MM = Decimal(240)
 
 
 class ComposeError(ReportgenError):
@@ -72,12 +67,13 @@ def _render_setting(text: str, **context) -> str:
 
 def _per_level(value, level: str):
     """Settings may be given once, or per unit level ({thanh-pho: …, quan: …})."""
-    if isinstance(value, dict) and (level in value or any(k in vi_levels() for k in value)):
+    if isinstance(value, dict) and (level in value or any(k in level_codes() for k in value)):
         return value.get(level)
     return value
 
 
-def vi_levels() -> tuple[str, ...]:
+def level_codes() -> tuple[str, ...]:
+    """The unit level codes ("thanh-pho", "quan", ...) that may key a per-level setting."""
     return tuple(LEVEL_WORDS)
 
 
@@ -126,43 +122,87 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
     unit = dataset.units[unit_code]
     parent = dataset.units.get(unit.parent) if unit.parent else None
     context = {"unit": unit, "parent": parent, "dataset": settings.raw, "period": period}
+    environment = _environment(settings.percent_decimals, settings.leading_zero_counts, options.templates)
+    labels = environment.get_template("_labels.md.j2").module
+    issuer = _issuer(settings, unit, period, context, labels)
+    issue_date = settings.issue_date_for(period)
+    children = dataset.children(unit_code)
+    appendices = _appendices(dataset, book, unit, period, children, options, labels,
+                             symbol=issuer.symbol, issue_date=issue_date, agency=issuer.words)
+    body = _body(dataset, book, unit, period, children, environment, agency=issuer.words,
+                 appendix_labels=[a.label for a in appendices])
+    addressees, recipients = _addressing(settings, unit, context, labels)
+    summary = labels.summary(_lower_first(settings.title), period)
+    return ReportModel(
+        info=DocumentInfo(
+            title=labels.document_title(summary),
+            author=issuer.words,
+            subject=labels.document_subject(settings.title, unit, period),
+            keywords=f"reportgen; {unit.code}; {period.code}",
+            created=datetime.combine(issue_date or period.cutoff_end, datetime.min.time())),
+        header=HeaderBlock(
+            parent_agency=issuer.parent_agency, agency=issuer.name,
+            number_line=issuer.number_line, nation=labels.nation(), motto=labels.motto(),
+            place_date=vi.format_date_line(place_of(unit, dataset), issue_date)),
+        title=labels.title(),
+        summary=summary,
+        addressees=addressees,
+        body=body,
+        recipients=recipients,
+        signature=_signature(settings, unit, context),
+        addressee_label=labels.addressee_label(),
+        recipients_label=labels.recipients_label(),
+        appendices=tuple(appendices),
+    )
+
+
+@dataclass(frozen=True)
+class _Issuer:
+    name: str  # "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    parent_agency: str | None  # "UBND THÀNH PHỐ HÀ NỘI"
+    words: str  # how the agency reads in running text
+    symbol: str  # "215/BC-SLĐTBXH", or "/BC-SLĐTBXH" without a number
+    number_line: str  # "Số: 215/BC-SLĐTBXH"
+
+
+def _issuer(settings, unit: Unit, period: Period, context: dict, labels) -> _Issuer:
+    """The issuing agency of the unit's level, from the settings, and the report number."""
     agency_config = _per_level(settings.agency, unit.level) or {}
     if not agency_config.get("name"):
         raise ComposeError(N_("the settings give no issuing agency for units of level {level} (agency: {level}: name)"),
                            level=unit.level)
-    agency_name = _render_setting(agency_config["name"], **context)
+    name = _render_setting(agency_config["name"], **context)
     parent_agency = _render_setting(agency_config["parent"], **context) if agency_config.get("parent") else None
     short = _render_setting(agency_config.get("short", ""), **context)
-    issue_date = settings.issue_date_for(period)
-    number = settings.report_numbers.get(period.code, {}).get(unit_code)
-    if number and number.isdigit() and int(number) < 10:
-        number = f"0{int(number)}"
-    symbol = f"/BC-{short}" if short else "/BC"
-    number_line = f"Số: {number}{symbol}" if number else f"Số:      {symbol}"
-    topic = _lower_first(settings.title)
+    number = settings.report_numbers.get(period.code, {}).get(unit.code)
     # How the agency reads in running text ("Sở Lao động - Thương binh và Xã hội"): the
     # dataset may say it (agency.<level>.text), else it is derived from the UPPER name.
-    agency_words = (_render_setting(agency_config["text"], **context) if agency_config.get("text")
-                    else _agency_words(agency_name, parent_agency))
+    words = (_render_setting(agency_config["text"], **context) if agency_config.get("text")
+             else _agency_words(name, parent_agency))
+    number = vi.format_report_number(number) if number else ""
+    symbol = labels.report_symbol(number, short)
+    return _Issuer(name, parent_agency, words, symbol, labels.number_line(number, symbol))
 
-    figures = book.figures_for(unit_code, period)
-    children = dataset.children(unit_code)
-    appendices = _appendices(dataset, book, unit, period, children, options,
-                             number_line=number_line, issue_date=issue_date, agency=agency_words)
-    labels = [a.label for a in appendices]
-    environment = _environment(settings.percent_decimals, settings.leading_zero_counts, options.templates)
+
+def _body(dataset, book, unit, period, children, environment, *, agency, appendix_labels) -> tuple:
+    """The narrative template rendered with the unit's figures and notes, as blocks."""
+    figures = book.figures_for(unit.code, period)
     notes = {key: section.paragraphs
-             for key, section in dataset.notes.get((unit_code, period.code), {}).items()}
+             for key, section in dataset.notes.get((unit.code, period.code), {}).items()}
     template = "annual.md.j2" if period.kind == "Y" else "semiannual.md.j2"
     narrative = environment.get_template(template).render(
-        unit=unit, period=period, prior_year=period.year - 1, topic=topic,
-        agency_name=agency_words, actor=_children_phrase(children) if children else unit.name,
+        unit=unit, period=period, prior_year=period.year - 1,
+        topic=_lower_first(dataset.settings.title),
+        agency_name=agency, actor=_children_phrase(children) if children else unit.name,
         f={fig.indicator.code: fig for fig in figures},
         extra=[fig for fig in figures if not fig.indicator.core],
-        notes=notes, appendix_labels=_join_labels(labels),
+        notes=notes, appendix_labels=_join_labels(appendix_labels),
     )
-    body = _close(parse_narrative(narrative))
+    return _close(parse_narrative(narrative))
 
+
+def _addressing(settings, unit: Unit, context: dict, labels) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The "Kính gửi:" lines and the "Nơi nhận:" lines, punctuated as the decree lists them."""
     addressees = _as_list(_per_level(settings.addressees, unit.level))
     addressee_lines = tuple(_render_setting(a, **context) for a in addressees)
     if len(addressee_lines) > 1:
@@ -171,35 +211,16 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
         addressee_lines = (addressee_lines[0].rstrip(".;") + ".",)
     recipients = [_render_setting(r, **context) for r in _as_list(_per_level(settings.recipients, unit.level))]
     if addressee_lines and not any("như trên" in r.lower() for r in recipients):
-        recipients.insert(0, "Như trên;")
+        recipients.insert(0, labels.as_above())
+    return addressee_lines, _punctuate(recipients, dash=True) if recipients else ()
+
+
+def _signature(settings, unit: Unit, context: dict) -> Signature:
     signer = _per_level(settings.signer, unit.level) or {}
-    signature = Signature(
+    return Signature(
         authority=_render_setting(signer["authority"], **context) if signer.get("authority") else None,
         title=_render_setting(signer.get("title", ""), **context),
         name=_render_setting(signer.get("name", ""), **context))
-
-    created = datetime.combine(issue_date or period.cutoff_end, datetime.min.time())
-    summary = (f"Kết quả công tác {topic} {period.label} và phương hướng, nhiệm vụ "
-               f"{period.outlook_label}")
-    return ReportModel(
-        info=DocumentInfo(
-            title=f"Báo cáo {summary[0].lower()}{summary[1:]}",
-            author=agency_words,
-            subject=f"{settings.title} - {unit.name} - {period.label}",
-            keywords=f"reportgen; {unit.code}; {period.code}",
-            created=created),
-        header=HeaderBlock(
-            parent_agency=parent_agency, agency=agency_name, number_line=number_line,
-            nation=NATION, motto=MOTTO,
-            place_date=vi.format_date_line(place_of(unit, dataset), issue_date)),
-        title="BÁO CÁO",
-        summary=summary,
-        addressees=addressee_lines,
-        body=body,
-        recipients=_punctuate(recipients, dash=True) if recipients else (),
-        signature=signature,
-        appendices=tuple(appendices),
-    )
 
 
 def _agency_words(agency: str, parent_agency: str | None) -> str:
@@ -286,43 +307,42 @@ def _close(blocks: list) -> tuple:
 
 # ---------------------------------------------------------------- appendices
 
-def _columns(spec: list[tuple[str, int, str]]) -> tuple[Column, ...]:
-    total = sum(width for _t, width, _a in spec)
-    return tuple(Column(title, (APPENDIX_WIDTH_MM * width / total).quantize(Decimal("0.1")), align)
-                 for title, width, align in spec)
+def _columns(captions: str, layout: list[tuple[int, str]]) -> tuple[Column, ...]:
+    """Captions from the labels template (one per line) with each column's relative width
+    and alignment; the renderers decide what a width is on their page."""
+    titles = captions.split("\n")
+    assert len(titles) == len(layout), "the labels template and compose disagree on the columns"
+    return tuple(Column(title, weight, align) for title, (weight, align) in zip(titles, layout))
 
 
-def _appendices(dataset, book, unit, period, children, options, *, number_line, issue_date, agency):
+def _appendices(dataset, book, unit, period, children, options, labels, *, symbol,
+                issue_date, agency):
     decimals = dataset.settings.percent_decimals
-    symbol = number_line.split("Số:", 1)[1].strip()
-    reference = (f"(Kèm theo Báo cáo số {symbol} {vi.format_date_words(issue_date)} "
-                 f"của {agency})")
+    reference = labels.appendix_reference(symbol, issue_date, agency)
     appendices: list[tuple[str, tuple]] = []
-    appendices.append((f"TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU {period.label.upper()}",
-                       (_summary_table(dataset, book, unit, period, decimals),)))
+    appendices.append((labels.summary_appendix_title(period),
+                       (_summary_table(dataset, book, unit, period, decimals, labels),)))
     if children:
-        blocks = _unit_tables(dataset, book, unit, period, children, decimals)
+        blocks = _unit_tables(dataset, book, unit, period, children, decimals, labels)
         if blocks:
-            appendices.append((f"KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU THEO ĐƠN VỊ {period.label.upper()}",
-                               tuple(blocks)))
+            appendices.append((labels.units_appendix_title(period), tuple(blocks)))
     if options.compare_with is not None:
-        appendices.append((f"SO SÁNH SỐ LIỆU {period.label.upper()} VỚI {options.compare_with.label.upper()}",
-                           (_comparison_table(dataset, book, unit, period, options.compare_with, decimals),)))
+        appendices.append((labels.comparison_appendix_title(period, options.compare_with),
+                           (_comparison_table(dataset, book, unit, period, options.compare_with,
+                                              decimals, labels),)))
     numbered = len(appendices) > 1
     result = []
     for index, (title, blocks) in enumerate(appendices):
-        label = f"Phụ lục {ROMAN[index]}" if numbered else "Phụ lục"
+        label = labels.appendix_label(ROMAN[index] if numbered else "")
         result.append(Appendix(label=label, title=title, reference=reference, blocks=blocks))
     return result
 
 
-def _summary_table(dataset, book, unit, period, decimals) -> Table:
+def _summary_table(dataset, book, unit, period, decimals, labels) -> Table:
     prior = period.same_period_last_year()
-    columns = _columns([
-        ("STT", 6, "center"), ("Chỉ tiêu", 40, "left"), ("Đơn vị tính", 10, "center"),
-        (f"Kế hoạch năm {period.year}", 11, "right"), (f"Thực hiện {period.label}", 12, "right"),
-        ("Tỷ lệ % so với KH", 10, "right"), (f"Cùng kỳ năm {prior.year}", 11, "right"),
-        ("Tăng (+), giảm (-)", 10, "right")])
+    columns = _columns(labels.summary_columns(period, prior), [
+        (6, "center"), (40, "left"), (10, "center"), (11, "right"), (12, "right"),
+        (10, "right"), (11, "right"), (10, "right")])
     rows, data = [], []
     number = 0
     for figure in book.figures_for(unit.code, period):
@@ -330,7 +350,7 @@ def _summary_table(dataset, book, unit, period, decimals) -> Table:
         for item, is_part in entries:
             if not is_part:
                 number += 1
-            name = f"- Trong đó: {item.indicator.name}" if is_part else item.indicator.name
+            name = labels.part_name(item.indicator.name) if is_part else item.indicator.name
             rows.append(("" if is_part else str(number), name, item.indicator.unit,
                          vi.cell_value(item.target), vi.cell_value(item.value), vi.cell_percent(item.percent_of_plan, decimals),
                          vi.cell_value(item.same_period_value), vi.cell_signed(item.change)))
@@ -355,23 +375,20 @@ def _planned_indicators(dataset, book, unit, period, children) -> list[str]:
             if any(book.value(c.code, period, i.code) is not None for c in children)][:3]
 
 
-def _unit_tables(dataset, book, unit, period, children, decimals) -> list:
+def _unit_tables(dataset, book, unit, period, children, decimals, labels) -> list:
     blocks: list = []
     prior = period.same_period_last_year()
     for index, code in enumerate(_planned_indicators(dataset, book, unit, period, children), 1):
         spec = dataset.indicators[code]
-        columns = _columns([
-            ("STT", 6, "center"), ("Đơn vị", 34, "left"), (f"Kế hoạch năm {period.year}", 12, "right"),
-            (f"Thực hiện {period.label}", 14, "right"), ("Tỷ lệ % so với KH", 11, "right"),
-            (f"Cùng kỳ năm {prior.year}", 12, "right"), ("Tăng (+), giảm (-)", 11, "right")])
+        columns = _columns(labels.unit_columns(period, prior), [
+            (6, "center"), (34, "left"), (12, "right"), (14, "right"), (11, "right"),
+            (12, "right"), (11, "right")])
         rows, data = [], []
         entries: list[tuple[str, str, Figure]] = [
             (c.code, c.name, book.figure(c.code, period, code)) for c in children]
-        own = book.own_value(unit.code, period, code)
+        own = book.own_figure(unit.code, period, code)
         if own is not None:
-            own_prior = book.own_value(unit.code, prior, code)
-            entries.append((unit.code, f"Các đơn vị trực thuộc {unit.name}",
-                            Figure(spec, unit, period, own, None, own_prior)))
+            entries.append((unit.code, labels.own_share_row(unit), own))
         for number, (unit_code, name, figure) in enumerate(entries, 1):
             rows.append((str(number), name, vi.cell_value(figure.target), vi.cell_value(figure.value),
                          vi.cell_percent(figure.percent_of_plan, decimals), vi.cell_value(figure.same_period_value),
@@ -380,56 +397,53 @@ def _unit_tables(dataset, book, unit, period, children, decimals) -> list:
                          figure.same_period_value, figure.change))
         # The total row is the unit's own figure: its ratio recomputed from the totals.
         total = book.figure(unit.code, period, code)
-        total_row = ("", "Tổng cộng", vi.cell_value(total.target), vi.cell_value(total.value),
+        total_name = labels.total_row()
+        total_row = ("", total_name, vi.cell_value(total.target), vi.cell_value(total.value),
                      vi.cell_percent(total.percent_of_plan, decimals), vi.cell_value(total.same_period_value),
                      vi.cell_signed(total.change))
-        data.append(("", "Tổng cộng", total.target, total.value, total.percent_of_plan,
+        data.append(("", total_name, total.target, total.value, total.percent_of_plan,
                      total.same_period_value, total.change))
         blocks.append(Table(
-            caption=f"Biểu {index}. {spec.name} ({spec.unit})",
+            caption=labels.unit_table_caption(index, spec),
             columns=columns, rows=tuple(rows), total=total_row,
             data_header=("unit", "name", "target", "value", "percent_of_plan",
                          "same_period_value", "change"),
             data_rows=tuple(data)))
         if index == 1:
-            chart = _plan_chart(spec, [(n, f) for _c, n, f in entries], decimals)
+            chart = _plan_chart(spec, [(n, f) for _c, n, f in entries], decimals, labels)
             if chart is not None:
                 blocks.append(chart)
     return blocks
 
 
-def _plan_chart(spec, entries, decimals) -> Chart | None:
+def _plan_chart(spec, entries, decimals, labels) -> Chart | None:
     points = [(name, figure.percent_of_plan) for name, figure in entries
               if figure.percent_of_plan is not None]
     if not points:
         return None
     return Chart(
-        caption=f"Tỷ lệ thực hiện so với kế hoạch năm theo đơn vị: {spec.name[:1].lower()}{spec.name[1:]}",
+        caption=labels.plan_chart_caption(spec),
         categories=tuple(name for name, _v in points),
         values=tuple(value for _n, value in points),
         value_labels=tuple(vi.format_percent(value, decimals) for _n, value in points),
-        axis_label="% so với kế hoạch năm",
+        axis_label=labels.plan_chart_axis(),
         reference_value=Decimal(100),
-        reference_label="100% KH")
+        reference_label=labels.plan_chart_reference())
 
 
-def _comparison_table(dataset, book, unit, period, other: Period, decimals) -> Table:
-    columns = _columns([
-        ("STT", 6, "center"), ("Chỉ tiêu", 42, "left"), ("Đơn vị tính", 10, "center"),
-        (other.label[:1].upper() + other.label[1:], 12, "right"),
-        (period.label[:1].upper() + period.label[1:], 12, "right"),
-        ("Tăng (+), giảm (-)", 10, "right"), ("Tỷ lệ tăng, giảm (%)", 10, "right")])
+def _comparison_table(dataset, book, unit, period, other: Period, decimals, labels) -> Table:
+    columns = _columns(labels.comparison_columns(period, other), [
+        (6, "center"), (42, "left"), (10, "center"), (12, "right"), (12, "right"),
+        (10, "right"), (10, "right")])
     rows, data = [], []
-    for number, figure in enumerate(book.figures_for(unit.code, period), 1):
-        before = book.value(unit.code, other, figure.indicator.code)
-        change = None if before is None or figure.value is None else figure.value - before
-        change_pct = ratio_percent(change, before) if change is not None else None
+    for number, item in enumerate(book.compare(unit.code, period, other), 1):
+        figure, before, change, change_pct = item.figure, item.before, item.change, item.change_percent
         rows.append((str(number), figure.indicator.name, figure.indicator.unit, vi.cell_value(before),
                      vi.cell_value(figure.value), vi.cell_signed(change), vi.cell_percent(change_pct, decimals)))
         data.append((figure.indicator.code, figure.indicator.name, figure.indicator.unit, before,
                      figure.value, change, change_pct))
     return Table(
-        caption=f"{unit.name}: {other.label} và {period.label}",
+        caption=labels.comparison_caption(unit, period, other),
         columns=columns, rows=tuple(rows),
         data_header=("indicator", "name", "unit", other.code, period.code, "change", "change_percent"),
         data_rows=tuple(data))

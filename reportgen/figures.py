@@ -78,6 +78,25 @@ class Figure:
         }
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """One figure next to the same indicator in another period (the comparison appendix)."""
+    figure: Figure
+    other: Period
+    before: Amount | None
+
+    @property
+    def change(self) -> Amount | None:
+        if self.before is None or self.figure.value is None:
+            return None
+        return self.figure.value - self.before
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        change = self.change
+        return ratio_percent(change, self.before) if change is not None else None
+
+
 class FigureBook:
     """Answers value/target questions about one dataset, rolling up the unit tree.
 
@@ -100,9 +119,6 @@ class FigureBook:
         self._targets: dict[tuple[str, int, str], Amount | None] = {}
 
     # -- raw questions
-    def explicit_value(self, unit: str, period: Period, indicator: str) -> Amount | None:
-        return self._explicit.get((unit, period.code, indicator))
-
     def own_value(self, unit: str, period: Period, indicator: str) -> Amount | None:
         return self._own.get((unit, period.code, indicator))
 
@@ -161,6 +177,20 @@ class FigureBook:
             parts=parts,
         )
 
+    def own_figure(self, unit: str, period: Period, indicator: str) -> Figure | None:
+        """The unit's direct share alone (scope own) as a figure, with last year's own share
+        to compare with; None when the unit has no own share. It has no plan of its own."""
+        own = self.own_value(unit, period, indicator)
+        if own is None:
+            return None
+        return Figure(self.dataset.indicators[indicator], self.dataset.units[unit], period, own,
+                      None, self.own_value(unit, period.same_period_last_year(), indicator))
+
+    def compare(self, unit: str, period: Period, other: Period) -> list[Comparison]:
+        """Each figure of figures_for(unit, period) next to its value in `other`."""
+        return [Comparison(figure, other, self.value(unit, other, figure.indicator.code))
+                for figure in self.figures_for(unit, period)]
+
     def figures_for(self, unit: str, period: Period) -> list[Figure]:
         """Every top-level indicator with data for this unit and period, parts nested,
         in catalogue order."""
@@ -172,6 +202,3 @@ class FigureBook:
             if figure.has_data:
                 figures.append(figure)
         return figures
-
-    def child_figures(self, unit: str, period: Period, indicator: str) -> list[Figure]:
-        return [self.figure(child, period, indicator) for child in self._children.get(unit, ())]

@@ -37,10 +37,6 @@ def set_language(language: str) -> None:
     _current = language
 
 
-def get_language() -> str:
-    return _current
-
-
 def _(message: str, **params: object) -> str:
     """Translate a message into the current language and fill its {placeholders}."""
     text = _translations(_current).gettext(message)

@@ -45,8 +45,10 @@ class Heading:
 
 @dataclass(frozen=True)
 class Column:
+    """A table column: its caption, its width relative to the other columns (the renderers
+    turn weights into millimetres or shares of the page), its alignment."""
     title: str
-    width_mm: Decimal
+    weight: int
     align: Literal["left", "center", "right"] = "left"
 
 
@@ -134,6 +136,6 @@ class ReportModel:
     body: tuple[Block, ...]  # the last paragraph already ends with "./."
     recipients: tuple[str, ...]  # "Nơi nhận:" lines, already punctuated
     signature: Signature
+    addressee_label: str  # "Kính gửi:" (the wording comes from templates/text/_labels.md.j2)
+    recipients_label: str  # "Nơi nhận:"
     appendices: tuple[Appendix, ...] = field(default=())
-    addressee_label: str = "Kính gửi:"
-    recipients_label: str = "Nơi nhận:"

@@ -76,13 +76,6 @@ class Period:
         return f"quý {ROMAN[int(self.kind[1]) - 1]} năm {self.year}"
 
     @property
-    def label_en(self) -> str:
-        names = {"H1": "first half of", "9M": "nine months of", "Y": "year"}
-        if self.is_quarter:
-            return f"Q{self.kind[1]} {self.year}"
-        return f"{names[self.kind]} {self.year}"
-
-    @property
     def cutoff_start(self) -> date:
         first = _FIRST_MONTH[self.kind]
         if first == 1:
@@ -116,3 +109,13 @@ class Period:
             self.year == other.year and self.is_cumulative and other.is_cumulative
             and _ORDER[other.kind] < _ORDER[self.kind]
         )
+
+
+def code_sort_key(code: str) -> tuple[int, int, str]:
+    """The order of period codes as text (a workbook's drop-down list): Period.sort_key,
+    with codes that do not parse after every period, in text order."""
+    try:
+        period = Period.parse(code)
+    except PeriodError:
+        return (10**4, 0, str(code))
+    return (*period.sort_key, "")

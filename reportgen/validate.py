@@ -9,7 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.dataset import SCOPE_OWN, SCOPE_TOTAL, SECTIONS, Dataset, Location
+from reportgen.dataset import SCOPE_OWN, SCOPE_TOTAL, Dataset
+from reportgen.problems import Location
 from reportgen.figures import FigureBook
 from reportgen.i18n import N_
 from reportgen.problems import Problem
@@ -254,9 +255,9 @@ def _check_flow_order(dataset: Dataset, book: FigureBook) -> list[Problem]:
     """9M ≥ H1 and Y ≥ 9M for flows (a warning: corrections happen, a reviewer must see it)."""
     problems = []
     periods = [p for p in dataset.periods() if p.is_cumulative]
-    by_year = defaultdict(list)
-    for period in periods:
-        by_year[period.year].append(period)
+    # Consecutive cumulative periods of one year (H1 → 9M → Y): the later must hold the earlier.
+    pairs = [(earlier, later) for earlier, later in zip(periods, periods[1:])
+             if later.contains_flow_of(earlier)]
     locations: dict[tuple[str, str, str], Location] = {}
     own_locations: dict[tuple[str, str, str], Location] = {}
     for r in dataset.values:
@@ -267,25 +268,23 @@ def _check_flow_order(dataset: Dataset, book: FigureBook) -> list[Problem]:
         for indicator in dataset.indicators.values():
             if indicator.kind != "flow" or (unit, indicator.code) not in given:
                 continue
-            for year_periods in by_year.values():
-                ordered = sorted(year_periods, key=lambda p: p.sort_key)
-                for earlier, later in zip(ordered, ordered[1:]):
-                    early_value = book.value(unit, earlier, indicator.code)
-                    late_value = book.value(unit, later, indicator.code)
-                    if early_value is None or late_value is None or late_value >= early_value:
-                        continue
-                    location = locations.get((unit, later.code, indicator.code))
-                    if location is None:
-                        # A rolled-up total can only fall if a unit below it fell (that
-                        # row carries the warning) or its own share did: point at that.
-                        location = own_locations.get((unit, later.code, indicator.code))
-                    if location is None:
-                        continue
-                    problems.append(Problem.warning(
-                        location, N_("{indicator} of unit {unit} is {late} in {later}, less than {early} in {earlier}; a flow accumulates over the year"),
-                        fix=N_("check both figures; if the earlier one was corrected, note it for the reviewer"),
-                        value=late_value, indicator=indicator.code, unit=unit, late=late_value,
-                        later=later.code, early=early_value, earlier=earlier.code))
+            for earlier, later in pairs:
+                early_value = book.value(unit, earlier, indicator.code)
+                late_value = book.value(unit, later, indicator.code)
+                if early_value is None or late_value is None or late_value >= early_value:
+                    continue
+                location = locations.get((unit, later.code, indicator.code))
+                if location is None:
+                    # A rolled-up total can only fall if a unit below it fell (that
+                    # row carries the warning) or its own share did: point at that.
+                    location = own_locations.get((unit, later.code, indicator.code))
+                if location is None:
+                    continue
+                problems.append(Problem.warning(
+                    location, N_("{indicator} of unit {unit} is {late} in {later}, less than {early} in {earlier}; a flow accumulates over the year"),
+                    fix=N_("check both figures; if the earlier one was corrected, note it for the reviewer"),
+                    value=late_value, indicator=indicator.code, unit=unit, late=late_value,
+                    later=later.code, early=early_value, earlier=earlier.code))
     return problems
 
 
@@ -352,4 +351,4 @@ def _check_printable(dataset: Dataset) -> list[Problem]:
     return problems
 
 
-__all__ = ["CheckedDataset", "load_and_validate", "validate", "SECTIONS"]
+__all__ = ["CheckedDataset", "load_and_validate", "validate"]

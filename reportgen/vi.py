@@ -34,6 +34,14 @@ def format_count(value: int, *, leading_zero: bool = False) -> str:
     return _babel_format_decimal(value, format="#,##0", locale=LOCALE)
 
 
+def format_report_number(number: str) -> str:
+    """The records office's report number as printed: 1 to 9 take a leading zero ("05"),
+    as counts do in the official style; any other number is printed as it was given."""
+    if number.isdigit() and 0 < int(number) < 10:
+        return format_count(int(number), leading_zero=True)
+    return number
+
+
 def format_number(value: Number, decimals: int = 0) -> str:
     """A decimal figure at a fixed precision, trailing zeros kept: 1.5 → "1,5"."""
     rounded = round_half_up(value, decimals)
@@ -57,13 +65,25 @@ def format_percent(value: Number, decimals: int = 1) -> str:
     return format_number(value, decimals) + "%"
 
 
-def format_signed(value: int) -> str:
-    """A change in a table cell: "+273", "-316", "0"."""
+def format_signed(value: Number) -> str:
+    """A change in a table cell: "+273", "-316", "0"; a decimal one "+1,5", "-0,25", "0,0".
+    The one signed form: the appendix, figures.json and the diff page all print it."""
+    text = format_value(abs(value))
     if value > 0:
-        return "+" + format_count(value)
+        return "+" + text
     if value < 0:
-        return "-" + format_count(-value)
-    return "0"
+        return "-" + text
+    return text
+
+
+def change_words(delta: Number | None, *, leading_zero: bool = False) -> str:
+    """ "tăng 273" / "giảm 1,5" / "bằng"; "" when there is no prior figure."""
+    if delta is None:
+        return ""
+    if delta == 0:
+        return "bằng"
+    word = "tăng" if delta > 0 else "giảm"
+    return f"{word} {format_value(abs(delta), leading_zero=leading_zero)}"
 
 
 # Table cells: a missing figure is an empty cell, never "None" or "0".
@@ -77,10 +97,7 @@ def cell_percent(value: Decimal | None, decimals: int) -> str:
 
 
 def cell_signed(amount: Number | None) -> str:
-    """ "+273" / "-316" for counts; decimals keep their sign as format_value gives it."""
-    if amount is None:
-        return ""
-    return format_signed(amount) if isinstance(amount, int) else format_value(amount)
+    return "" if amount is None else format_signed(amount)
 
 
 def format_day_month(day: int, month: int) -> tuple[str, str]:
@@ -120,9 +137,8 @@ def change_phrase(delta: int | None, noun: str, prior_year: int, *,
         return ""
     if delta == 0:
         return f"bằng cùng kỳ năm {prior_year}"
-    word = "tăng" if delta > 0 else "giảm"
-    amount = format_count(abs(delta), leading_zero=leading_zero)
-    return f"{word} {amount} {noun} so với cùng kỳ năm {prior_year}".replace("  ", " ")
+    words = change_words(delta, leading_zero=leading_zero)
+    return f"{words} {noun} so với cùng kỳ năm {prior_year}".replace("  ", " ")
 
 
 def register(environment, *, percent_decimals: int = 1, leading_zero: bool = False) -> None:

@@ -105,3 +105,18 @@ def errors(problems: list[Problem]) -> list[Problem]:
 
 def warnings(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not p.is_error]
+
+
+def workbook_validations(ws) -> dict[str, object]:
+    """First column letter of each validated range → its DataValidation."""
+    found = {}
+    for dv in ws.data_validations.dataValidation:
+        for cell_range in dv.sqref.ranges:
+            found[cell_range.coord.split(":")[0].rstrip("0123456789")] = dv
+    return found
+
+
+def workbook_list_items(wb, formula: str) -> list[str]:
+    sheet, cells = formula.lstrip("=").split("!")
+    first, last = cells.replace("$", "").split(":")
+    return [c.value for row in wb[sheet][first:last] for c in row]

@@ -21,13 +21,13 @@ DISTRICTS = (
 
 def _appendix_table(rows: int = len(DISTRICTS)) -> Table:
     columns = (
-        Column("STT", Decimal(12), "center"),
-        Column("Đơn vị", Decimal(60), "left"),
-        Column("Kế hoạch năm", Decimal(30), "right"),
-        Column("Thực hiện kỳ báo cáo", Decimal(30), "right"),
-        Column("Tỷ lệ % so với KH", Decimal(30), "right"),
-        Column("Cùng kỳ năm trước", Decimal(30), "right"),
-        Column("Tăng/giảm", Decimal(30), "right"),
+        Column("STT", 12, "center"),
+        Column("Đơn vị", 60, "left"),
+        Column("Kế hoạch năm", 30, "right"),
+        Column("Thực hiện kỳ báo cáo", 30, "right"),
+        Column("Tỷ lệ % so với KH", 30, "right"),
+        Column("Cùng kỳ năm trước", 30, "right"),
+        Column("Tăng/giảm", 30, "right"),
     )
     body = []
     for index in range(rows):
@@ -101,6 +101,8 @@ def sample_model(appendix_rows: int = len(DISTRICTS)) -> ReportModel:
         body=body,
         recipients=("- Như trên;", "- Bộ LĐ-TB&XH;", "- Lưu: VT, PCTNXH."),
         signature=Signature(authority="KT. GIÁM ĐỐC", title="PHÓ GIÁM ĐỐC", name="Nguyễn Văn A"),
+        addressee_label="Kính gửi:",
+        recipients_label="Nơi nhận:",
         appendices=(
             Appendix(
                 label="Phụ lục I",

@@ -18,7 +18,7 @@ from reportgen.build import BuildOptions, build, build_lock
 from reportgen.errors import BuildError, BuildLocked, InvalidRequest
 from reportgen.dataset import load_dataset
 from reportgen.periods import Period
-from reportgen.synth import generate_dataset
+from reportgen.testing.synth import generate_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "datasets" / "hanoi"

@@ -11,7 +11,7 @@ from reportgen import cli
 from reportgen.build import build_lock
 from reportgen.dataset import load_dataset
 from reportgen.i18n import set_language
-from reportgen.synth import generate_dataset
+from reportgen.testing.synth import generate_dataset
 
 
 @pytest.fixture(scope="module")

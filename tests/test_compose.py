@@ -181,3 +181,24 @@ def test_agency_running_text_can_be_given_by_the_dataset(tmp_path):
     model = _model(path)
     assert "Sở Lao động - Thương binh và Xã hội Hà Nội báo cáo kết quả" in _body_text(model)
     assert model.info.author == "Sở Lao động - Thương binh và Xã hội Hà Nội"
+
+
+def test_fixed_words_come_from_the_labels_template(tmp_path):
+    from reportgen.compose import ComposeOptions
+    from reportgen.resources import SHIPPED, Templates
+
+    labels = SHIPPED.path("text/_labels.md.j2").read_text(encoding="utf-8")
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "_labels.md.j2").write_text(
+        labels.replace("Kính gửi:", "Kính gửi (sửa):").replace("Tổng cộng", "Cộng"), encoding="utf-8")
+    # An override folder replaces only the labels; the narrative comes from the package.
+    model = _model(unit="01", options=ComposeOptions(templates=Templates(override=tmp_path)))
+    assert model.addressee_label == "Kính gửi (sửa):"
+    unit_tables = [b for b in model.appendices[1].blocks if isinstance(b, Table)]
+    assert unit_tables and all(t.total[1] == "Cộng" for t in unit_tables)
+
+
+def test_an_unnumbered_report_leaves_the_number_blank_in_the_header_and_the_appendix():
+    model = _model(unit="001")
+    assert model.header.number_line == "Số:      /BC-LĐTBXH"
+    assert model.appendices[0].reference.startswith("(Kèm theo Báo cáo số /BC-LĐTBXH ngày ")

@@ -7,7 +7,7 @@ import pytest
 
 from reportgen.dataset import load_dataset
 from reportgen.figures import FigureBook, ratio_percent
-from reportgen.figuretable import figure_rows
+from reportgen.figures_file import figure_rows
 from reportgen.periods import Period
 from reportgen.vi import format_percent
 from tests.dataset_factory import HANOI, write_tiny
@@ -175,3 +175,22 @@ def test_the_sample_city_total_equals_its_districts_plus_own(hanoi_book):
     children = sum(hanoi_book.value(c.code, H1, "rehab_compulsory") for c in hanoi_book.dataset.children("01"))
     own = hanoi_book.own_value("01", H1, "rehab_compulsory")
     assert children + own == hanoi_book.value("01", H1, "rehab_compulsory") == 809
+
+
+def test_the_own_share_is_a_figure_compared_with_last_years_own_share(tmp_path):
+    book = book_of(tmp_path, [("01", "2023-H1", "methadone_new", "5", "own"),
+                              ("01", "2022-H1", "methadone_new", "8", "own"),
+                              ("001", "2023-H1", "methadone_new", "40", "")])
+    own = book.own_figure("01", H1, "methadone_new")
+    assert (own.value, own.same_period_value, own.change, own.target) == (5, 8, -3, None)
+    assert book.own_figure("001", H1, "methadone_new") is None
+
+
+def test_a_comparison_with_another_period_gives_the_change_and_its_exact_percent(tmp_path):
+    book = book_of(tmp_path, [("001", "2022-Y", "methadone_new", "30", ""),
+                              ("001", "2023-H1", "methadone_new", "40", ""),
+                              ("001", "2023-H1", "rehab_voluntary", "7", "")])
+    items = {c.figure.indicator.code: c for c in book.compare("01", H1, Period.parse("2022-Y"))}
+    assert (items["methadone_new"].before, items["methadone_new"].change) == (30, 10)
+    assert format_percent(items["methadone_new"].change_percent, 2) == "33,33%"
+    assert items["rehab_voluntary"].change is None and items["rehab_voluntary"].change_percent is None

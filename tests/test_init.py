@@ -1,149 +1,24 @@
-"""reportgen.init: the workbook form (text codes, drop-down lists) and `init`."""
+"""reportgen.init: a new dataset (folder or workbook) from a template, or the shipped sample."""
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 import yaml
 
-from reportgen.init import (
-    InitTargetExistsError, init_dataset, next_periods, section_of_heading, write_workbook,
-)
-from reportgen.synth import generate_dataset
+from reportgen.dataset.workbook import write_workbook
+from reportgen.init import InitSourceMissingError, InitTargetExistsError, init_dataset, next_periods
+from reportgen.testing.synth import generate_dataset
+from tests.dataset_factory import HANOI, workbook_list_items as _list_items, workbook_validations as _validations
 
-HANOI = Path(__file__).resolve().parents[1] / "datasets" / "hanoi"
 CATALOGUE = Path(__file__).resolve().parents[1] / "reportgen" / "catalogue" / "core.csv"
 
 
 @pytest.fixture(scope="module")
 def hanoi_xlsx(tmp_path_factory) -> Path:
     return write_workbook(HANOI, tmp_path_factory.mktemp("wb") / "hanoi.xlsx")
-
-
-@pytest.fixture(scope="module")
-def hanoi_wb(hanoi_xlsx):
-    return openpyxl.load_workbook(hanoi_xlsx)  # read once; the tests only look
-
-
-def _validations(ws) -> dict[str, object]:
-    """First column letter of each validated range → its DataValidation."""
-    found = {}
-    for dv in ws.data_validations.dataValidation:
-        for cell_range in dv.sqref.ranges:
-            found[cell_range.coord.split(":")[0].rstrip("0123456789")] = dv
-    return found
-
-
-def _list_items(wb, formula: str) -> list[str]:
-    sheet, cells = formula.lstrip("=").split("!")
-    first, last = cells.replace("$", "").split(":")
-    return [c.value for row in wb[sheet][first:last] for c in row]
-
-
-def test_workbook_has_the_sheets(hanoi_xlsx, hanoi_wb):
-    wb = hanoi_wb
-    assert wb.sheetnames == ["units", "indicators", "values", "targets", "notes", "settings", "lists"]
-    assert wb["lists"].sheet_state == "hidden"
-    for name in ("units", "values", "targets", "notes", "settings"):
-        ws = wb[name]
-        assert ws.freeze_panes == "A2"
-        assert all(cell.font.b for cell in ws[1])
-    assert [c.value for c in wb["values"][1]] == ["unit", "period", "indicator", "value", "scope"]
-    assert wb["values"].max_row == 4081
-
-
-def test_codes_are_text_cells(hanoi_xlsx, hanoi_wb):
-    wb = hanoi_wb
-    units = wb["units"]
-    assert units["A2"].value == "01" and units["A3"].value == "001"
-    assert units["A3"].data_type == "s" and units["A3"].number_format == "@"
-    assert units["D3"].value == "01"
-    values = wb["values"]
-    district = next(row for row in values.iter_rows(min_row=2) if row[0].value == "001")
-    assert district[0].value == "001" and district[0].number_format == "@"
-    assert isinstance(district[3].value, int)
-    frame = pd.read_excel(hanoi_xlsx, sheet_name="units", dtype=str)
-    assert frame["code"].tolist()[:3] == ["01", "001", "002"]
-
-
-def test_drop_down_lists_on_values_and_targets(hanoi_xlsx, hanoi_wb):
-    wb = hanoi_wb
-    found = _validations(wb["values"])
-    for column in ("A", "B", "C"):
-        dv = found[column]
-        assert dv.type == "list"
-        assert dv.formula1.startswith("=lists!")
-        assert dv.errorStyle == "stop" and dv.showErrorMessage
-        assert dv.error and dv.errorTitle
-        assert str(dv.sqref).startswith(f"{column}2:{column}")
-    assert "001" in _list_items(wb, found["A"].formula1)
-    assert "01" in _list_items(wb, found["A"].formula1)
-    assert _list_items(wb, found["B"].formula1) == ["2022-H1", "2022-Y", "2023-H1", "2023-Y", "2024-H1"]
-    indicators = _list_items(wb, found["C"].formula1)
-    assert "rehab_compulsory" in indicators and "prostitution_prone_businesses" in indicators
-    assert found["E"].type == "list" and _list_items(wb, found["E"].formula1) == ["total", "own"]
-    assert found["D"].type == "decimal"
-    targets = _validations(wb["targets"])
-    assert {"A", "B", "C"} <= set(targets)
-    assert _list_items(wb, targets["B"].formula1) == [2022, 2023, 2024]
-    assert "Mã đơn vị" in found["A"].errorTitle
-
-
-def test_settings_are_flattened_and_survive_a_round_trip(hanoi_xlsx, hanoi_wb):
-    wb = hanoi_wb
-    rows = {r[0]: r[1] for r in wb["settings"].iter_rows(min_row=2, values_only=True)}
-    original = yaml.safe_load((HANOI / "dataset.yaml").read_text(encoding="utf-8"))
-    assert rows["title"] == original["title"]
-    assert rows["percent_decimals"] == original["percent_decimals"]
-    for key, value in original.items():
-        assert yaml.safe_load(str(rows[key])) == value, key
-        assert "\n" not in str(rows[key])
-
-
-def test_notes_become_rows_per_section(hanoi_xlsx, hanoi_wb):
-    wb = hanoi_wb
-    rows = list(wb["notes"].iter_rows(min_row=2, values_only=True))
-    keys = {(r[0], r[1], r[2]) for r in rows}
-    assert ("01", "2023-H1", "I") in keys and ("01", "2023-H1", "IV") in keys
-    assert ("271", "2023-H1", "II") in keys
-    text = next(r[3] for r in rows if r[:3] == ("01", "2023-H1", "II"))
-    assert "\n\n" in text and "\n- " in text and not text.startswith("##")
-
-
-def test_section_headings():
-    assert section_of_heading("Tình hình chung") == "I"
-    assert section_of_heading("Tồn tại, hạn chế và nguyên nhân") == "II"
-    assert section_of_heading("III. Phương hướng, nhiệm vụ") == "III"
-    assert section_of_heading("Đề xuất, kiến nghị") == "IV"
-
-
-def test_workbook_from_tables(tmp_path):
-    tables = {
-        "units": [{"code": "01", "name": "Tỉnh A", "level": "province", "parent": ""},
-                  {"code": "001", "name": "Huyện B", "level": "huyen", "parent": "01"}],
-        "values": [{"unit": "001", "period": "2023-H1", "indicator": "methadone_new", "value": "5"}],
-        "targets": [{"unit": "001", "year": "2023", "indicator": "methadone_new", "target": "12"}],
-        "settings": {"title": "T", "root": "01", "percent_decimals": 2},
-    }
-    path = write_workbook(tables, tmp_path / "t.xlsx")
-    wb = openpyxl.load_workbook(path)
-    assert wb["values"]["A2"].value == "001" and wb["values"]["D2"].value == 5
-    assert wb["targets"]["B2"].value == 2023 and wb["targets"]["D2"].value == 12
-    assert [c.value for c in wb["indicators"][1]][:6] == ["code", "name", "unit", "parent", "exhaustive", "additive"]
-    assert yaml.safe_load(wb["settings"]["B3"].value) == "01"
-    assert _validations(wb["values"])["B"].formula1 == "=lists!$B$2:$B$2"
-    plain = write_workbook(tables, tmp_path / "plain.xlsx", with_validation=False)
-    wb = openpyxl.load_workbook(plain)
-    assert "lists" not in wb.sheetnames and not wb["values"].data_validations.dataValidation
-
-
-def test_workbook_bytes_are_deterministic(tmp_path):
-    a = write_workbook(HANOI, tmp_path / "a.xlsx").read_bytes()
-    b = write_workbook(HANOI, tmp_path / "b.xlsx").read_bytes()
-    assert a == b
 
 
 def test_init_folder_writes_headers_only(tmp_path):
@@ -230,3 +105,44 @@ def test_the_project_loader_reads_init_outputs(tmp_path):
     for name in ("new.xlsx", "new"):
         result = dataset.load_dataset(init_dataset(tmp_path / name))
         assert [p for p in result.problems if p.severity == "error"] == [], name
+
+
+def test_a_new_dataset_does_not_carry_the_samples_issue_dates_or_numbers(tmp_path):
+    folder = yaml.safe_load((init_dataset(tmp_path / "new") / "dataset.yaml").read_text(encoding="utf-8"))
+    assert folder["issue_dates"] == {} and folder["report_numbers"] == {}
+    assert folder["signer"]["quan"]["title"] == "TRƯỞNG PHÒNG"  # the rest of the settings stays
+    wb = openpyxl.load_workbook(init_dataset(tmp_path / "new.xlsx"))
+    rows = {r[0]: r[1] for r in wb["settings"].iter_rows(min_row=2, values_only=True)}
+    assert yaml.safe_load(rows["issue_dates"]) == {} and yaml.safe_load(rows["report_numbers"]) == {}
+
+
+def test_the_sample_is_written_out_as_a_folder_and_as_a_filled_workbook(tmp_path):
+    from reportgen.dataset import load_dataset
+
+    folder = init_dataset(tmp_path / "hanoi", sample=True)
+    assert (folder / "values.csv").read_bytes() == (HANOI / "values.csv").read_bytes()
+    assert (folder / "notes" / "2023-H1" / "01.md").is_file()
+    book = init_dataset(tmp_path / "hanoi.xlsx", sample=True)
+    loaded = load_dataset(book)
+    assert [p for p in loaded.problems if p.severity == "error"] == []
+    assert len(loaded.dataset.values) == len(load_dataset(folder).dataset.values)
+    assert loaded.dataset.settings.issue_dates  # the sample keeps its own dates
+
+
+def test_a_missing_template_is_a_clear_error_and_nothing_is_written(tmp_path):
+    with pytest.raises(InitSourceMissingError) as caught:
+        init_dataset(tmp_path / "new", template=tmp_path / "nowhere")
+    assert caught.value.path == tmp_path / "nowhere"
+    assert not (tmp_path / "new").exists()
+
+
+def test_the_cli_writes_the_sample_and_names_a_missing_source(tmp_path, capsys, monkeypatch):
+    from reportgen import cli, init
+
+    assert cli.main(["init", "--sample", str(tmp_path / "s.xlsx")]) == cli.EXIT_OK
+    assert (tmp_path / "s.xlsx").stat().st_size > 0
+    monkeypatch.setattr(init, "sample_path", lambda: tmp_path / "not-shipped")
+    capsys.readouterr()
+    assert cli.main(["init", "--sample", str(tmp_path / "t")]) == cli.EXIT_INVALID
+    err = capsys.readouterr().err
+    assert "not-shipped" in err and "Traceback" not in err

@@ -86,3 +86,10 @@ def test_flows_of_a_longer_cumulative_period_contain_the_shorter():
     assert not h1.contains_flow_of(year)
     assert not year.contains_flow_of(Period.parse("2022-H1"))
     assert not year.contains_flow_of(Period.parse("2023-Q1"))
+
+
+def test_period_codes_sort_as_periods_with_unknown_codes_last():
+    from reportgen.periods import code_sort_key
+
+    codes = ["2024-H1", "bad", "2023-Y", "2023-H1", "2023-Q2", "2023-9M"]
+    assert sorted(codes, key=code_sort_key) == ["2023-Q2", "2023-H1", "2023-9M", "2023-Y", "2024-H1", "bad"]

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.test_synth import consistency_errors
+from tests.testing.test_synth import consistency_errors
 
 HANOI = Path(__file__).resolve().parents[1] / "datasets" / "hanoi"
 CATALOGUE = Path(__file__).resolve().parents[1] / "reportgen" / "catalogue" / "core.csv"

@@ -258,7 +258,7 @@ def test_all_problems_are_reported_in_one_run(tmp_path):
 
 
 def _tiny_workbook(path, values):
-    write_workbook = pytest.importorskip("reportgen.init").write_workbook
+    write_workbook = pytest.importorskip("reportgen.dataset.workbook").write_workbook
     tables = {
         "units": [dict(zip(("code", "name", "level", "parent"), u)) for u in TINY_UNITS],
         "values": [dict(zip(("unit", "period", "indicator", "value", "scope"), v)) for v in values],

@@ -134,3 +134,24 @@ def test_jinja_percent_filter_uses_the_dataset_precision():
     env = Environment()
     vi.register(env, percent_decimals=2)
     assert env.from_string("{{ r | percent }}").render(r=ratio_percent(1900, 1600)) == "118,75%"
+
+
+def test_a_change_has_one_signed_form_for_counts_and_decimals():
+    from decimal import Decimal
+
+    assert vi.format_signed(Decimal("1.5")) == "+1,5" == vi.cell_signed(Decimal("1.5"))
+    assert vi.format_signed(Decimal("-0.25")) == "-0,25"
+    assert vi.cell_signed(None) == "" and vi.cell_signed(-3) == "-3"
+
+
+def test_change_words_and_the_change_phrase_agree():
+    from decimal import Decimal
+
+    assert vi.change_words(273) == "tăng 273" and vi.change_words(-1316) == "giảm 1.316"
+    assert vi.change_words(0) == "bằng" and vi.change_words(None) == ""
+    assert vi.change_words(Decimal("-1.5")) == "giảm 1,5"
+    assert vi.change_phrase(-1316, "người", 2022) == "giảm 1.316 người so với cùng kỳ năm 2022"
+
+
+def test_a_report_number_below_ten_takes_a_leading_zero():
+    assert [vi.format_report_number(n) for n in ("5", "007", "215", "12a")] == ["05", "07", "215", "12a"]

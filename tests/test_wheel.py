@@ -20,10 +20,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE_DATA = ("templates", "samples")
-# Branch `layout` adds `reportgen init --sample DIR`. Until then the sample is written out
-# with `init` of a workbook (checked) and read from the installed package. Set to True
-# when that command lands, and the sample then comes from the command alone.
-INIT_SAMPLE = False
 
 pytestmark = pytest.mark.slow
 
@@ -137,14 +133,11 @@ def test_the_installed_wheel_builds_the_sample_report_from_an_empty_folder(insta
     version = _run([reportgen, "--version"], cwd=here, env=env).stdout
     assert re.fullmatch(r"reportgen \d+\.\d+\S*\n", version), version
 
-    if INIT_SAMPLE:
-        _run([reportgen, "init", "--sample", "hanoi"], cwd=here, env=env)
-        sample = here / "hanoi"
-    else:
-        created = _run([reportgen, "init", "du-lieu.xlsx"], cwd=here, env=env)
-        assert (here / "du-lieu.xlsx").is_file(), created.stdout
-        sample = Path(where[1])
-        assert site_packages in sample.parents
+    # A blank workbook and the sample both come from the installed package alone.
+    created = _run([reportgen, "init", "du-lieu.xlsx"], cwd=here, env=env)
+    assert (here / "du-lieu.xlsx").is_file(), created.stdout
+    _run([reportgen, "init", "--sample", "hanoi"], cwd=here, env=env)
+    sample = here / "hanoi"
     _run([reportgen, "validate", sample], cwd=here, env=env)
     figures = _run([reportgen, "figures", sample, "--period", "2023-H1", "--unit", "01"],
                    cwd=here, env=env).stdout

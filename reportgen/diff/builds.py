@@ -26,6 +26,7 @@ from reportgen.diff.errors import (
 from reportgen.diff.html_view import render_comparison
 from reportgen.diff.pages import figures_page, index_page
 from reportgen.diff.redline import DEFAULT_AUTHOR, mark_comparison
+from reportgen.figures_file import read_figures
 from reportgen.files import atomic_write
 from reportgen.render import FORMATS
 
@@ -227,27 +228,10 @@ def _read_figures(build: _Build, entry: dict | None) -> dict | None:
         return None
     path = build.file(entry)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-        figures = {}
-        for figure in data.get("figures") or ():
-            figures[figure["indicator"]] = {
-                "name": figure.get("name") or "", "measure": figure.get("unit") or "",
-                "value": _number(figure.get("value"))}
-        unit, period = data.get("unit") or {}, data.get("period") or {}
-        return {"name": unit.get("name") or "", "label": period.get("label") or "",
-                "figures": figures}
+        return read_figures(path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError,
             TypeError, InvalidOperation) as error:
         raise DiffInputError(UNREADABLE_JSON, path=str(path), reason=str(error)) from error
-
-
-def _number(value: object) -> Number | None:
-    """JSON ints stay ints; exact decimals arrive as strings."""
-    if value is None or isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, (str, float)):
-        return Decimal(str(value))
-    raise TypeError(f"not a number: {value!r}")
 
 
 def _figure_changes(period: str, unit: str, old: dict | None, new: dict | None, *,

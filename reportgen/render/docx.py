@@ -37,6 +37,9 @@ MARGIN_TOP_MM = 25
 MARGIN_BOTTOM_MM = 20
 MARGIN_LEFT_MM = 35
 MARGIN_RIGHT_MM = 20
+# A data table spans this much of a landscape appendix page (its text width is
+# 297 − 35 − 20 = 242 mm), split by the columns' weights; on a narrower page it shrinks.
+DATA_TABLE_WIDTH_MM = 240
 HEADER_DISTANCE_MM = 12  # page number baseline area, inside the 25 mm top margin
 FOOTER_DISTANCE_MM = 12
 
@@ -117,6 +120,16 @@ def add_text(paragraph, text: str):
         for t in run._r.iter(qn("w:t")):
             t.set(XML_SPACE, "preserve")
     return run
+
+
+def column_widths_mm(columns) -> list:
+    """The columns' weights as millimetres of DATA_TABLE_WIDTH_MM, to 0.1 mm (exact
+    decimals, so a width does not depend on float rounding)."""
+    from decimal import Decimal
+
+    total = sum(c.weight for c in columns) or 1
+    return [(Decimal(DATA_TABLE_WIDTH_MM) * c.weight / total).quantize(Decimal("0.1"))
+            for c in columns]
 
 
 def text_width_mm(landscape: bool) -> float:
@@ -252,9 +265,10 @@ class _Writer:
 
     def data_table(self, block: Table) -> None:
         self.paragraph(self.doc, "caption", block.caption)
-        total_mm = float(sum(c.width_mm for c in block.columns)) or 1.0
+        widths_mm = column_widths_mm(block.columns)
+        total_mm = float(sum(widths_mm)) or 1.0
         scale = min(1.0, text_width_mm(self.landscape) / total_mm)
-        widths = [ooxml.mm_to_twips(float(c.width_mm) * scale) for c in block.columns]
+        widths = [ooxml.mm_to_twips(float(mm) * scale) for mm in widths_mm]
         aligns = tuple(c.align if c.align in _ALIGNS else "left" for c in block.columns)
         n = len(block.columns)
 

@@ -1,15 +1,22 @@
-"""The figures a report will print, as a clerk's table and as JSON (`reportgen figures`).
+"""The `<unit>.figures.json` contract: written beside each built report (build,
+`reportgen figures --json`) and read back by `reportgen diff` to show which figures
+moved, in one module so the two sides cannot drift.
 
-Also the `<unit>.figures.json` written beside each built report, which `reportgen diff`
-reads to show which figures moved.
+Also `figure_rows`, the same figures as a table of text cells (`reportgen figures`):
+the table form of what the file holds, kept beside it rather than in the CLI so any
+caller (the web app) can show it.
 """
 from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
 
 from reportgen import __version__
 from reportgen.dataset import Dataset
 from reportgen.figures import Figure, FigureBook
 from reportgen.periods import Period
-from reportgen.vi import cell_percent, cell_signed, cell_value, format_value
+from reportgen.vi import cell_percent, cell_signed, cell_value, change_words
 
 
 def _flatten(figures: list[Figure]) -> list[tuple[int, Figure]]:
@@ -18,15 +25,6 @@ def _flatten(figures: list[Figure]) -> list[tuple[int, Figure]]:
         rows.append((0, figure))
         rows.extend((1, part) for part in figure.parts if part.has_data)
     return rows
-
-
-def _change_words(change) -> str:
-    if change is None:
-        return ""
-    if change == 0:
-        return "bằng"
-    word = "tăng" if change > 0 else "giảm"
-    return f"{word} {format_value(abs(change))}"
 
 
 def figure_rows(dataset: Dataset, book: FigureBook, unit: str, period: Period) -> list[tuple[str, ...]]:
@@ -41,7 +39,7 @@ def figure_rows(dataset: Dataset, book: FigureBook, unit: str, period: Period) -
             cell_value(figure.target),
             cell_percent(figure.percent_of_plan, decimals),
             cell_value(figure.same_period_value),
-            _change_words(figure.change),
+            change_words(figure.change),
         ))
     return rows
 
@@ -57,7 +55,7 @@ def figures_json(dataset: Dataset, book: FigureBook, unit: str, period: Period) 
             "percent_of_plan": cell_percent(figure.percent_of_plan, decimals),
             "same_period_value": cell_value(figure.same_period_value),
             "change": cell_signed(figure.change),
-            "change_words": _change_words(figure.change),
+            "change_words": change_words(figure.change),
         }
         items.append(entry)
     unit_obj = dataset.units[unit]
@@ -68,3 +66,27 @@ def figures_json(dataset: Dataset, book: FigureBook, unit: str, period: Period) 
         "same_period": period.same_period_last_year().code,
         "figures": items,
     }
+
+
+def read_figures(path: Path) -> dict:
+    """{"name", "label", "figures": {indicator: {"name", "measure", "value"}}} from one
+    figures.json. Raises OSError, ValueError (bad JSON or number), KeyError, TypeError or
+    AttributeError on a file that is not one; the caller says which file it was."""
+    data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    figures = {}
+    for figure in data.get("figures") or ():
+        figures[figure["indicator"]] = {
+            "name": figure.get("name") or "", "measure": figure.get("unit") or "",
+            "value": _number(figure.get("value"))}
+    unit, period = data.get("unit") or {}, data.get("period") or {}
+    return {"name": unit.get("name") or "", "label": period.get("label") or "",
+            "figures": figures}
+
+
+def _number(value: object) -> int | Decimal | None:
+    """JSON ints stay ints; exact decimals arrive as strings."""
+    if value is None or isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, (str, float)):
+        return Decimal(str(value))
+    raise TypeError(f"not a number: {value!r}")

@@ -1,4 +1,4 @@
-"""Loading datasets (interface.md §1): a CSV folder or a workbook, cleaned on the way in."""
+"""reportgen.dataset.load: reading a dataset folder or workbook into a Dataset."""
 from __future__ import annotations
 
 import unicodedata
@@ -30,7 +30,7 @@ def sample():
 
 @pytest.fixture(scope="module")
 def sample_workbook(tmp_path_factory):
-    write_workbook = pytest.importorskip("reportgen.init").write_workbook
+    write_workbook = pytest.importorskip("reportgen.dataset.workbook").write_workbook
     path = write_workbook(HANOI, tmp_path_factory.mktemp("wb") / "hanoi.xlsx")
     result = load_dataset(path)
     assert not [p.describe() for p in result.problems if p.is_error]

@@ -1,7 +1,7 @@
 """Read a dataset folder (CSV) or workbook (.xlsx) into a Dataset (interface.md §1).
 
-pandas stays at this edge: every cell is read as text, then cleaned here (Unicode NFC,
-stray spaces, XML-illegal control characters) and parsed into plain value objects.
+pandas stays at this edge: every cell is read as text, then cleaned (cells.py: Unicode
+NFC, stray spaces, XML-illegal control characters) and parsed into plain value objects.
 Problems with single cells are collected with their location, never raised, so a clerk
 sees every one in a single run; only a dataset that cannot be opened at all raises
 DatasetError.
@@ -10,255 +10,22 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
-from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
-from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
 import yaml
 
+from reportgen.dataset.cells import (
+    clean_text, markdown_sections, parse_bool, parse_count, section_of_heading, split_paragraphs,
+)
+from reportgen.dataset.types import (
+    CATALOGUE_FILE, LEVELS, REQUIRED_COLUMNS, SCOPE_OWN, SCOPE_TOTAL, TABLES, Dataset, Indicator,
+    LoadResult, NoteSection, Settings, TargetRow, Unit, ValueRow,
+)
 from reportgen.i18n import N_
 from reportgen.periods import Period, PeriodError
 from reportgen.problems import DatasetError, Location, Problem
-
-CATALOGUE_FILE = Path(__file__).parent / "catalogue" / "core.csv"
-LEVELS = ("country", "province", "thanh-pho", "quan", "huyen", "thi-xa", "phuong", "xa",
-          "thi-tran")
-TABLES = ("units", "indicators", "values", "targets")
-REQUIRED_COLUMNS = {
-    "units": ("code", "name", "level", "parent"),
-    "indicators": ("code", "name", "unit", "parent", "exhaustive", "additive"),
-    "values": ("unit", "period", "indicator", "value"),
-    "targets": ("unit", "year", "indicator", "target"),
-    "notes": ("unit", "period", "section", "text"),
-    "settings": ("key", "value"),
-}
-SCOPE_TOTAL = "total"
-SCOPE_OWN = "own"
-SECTIONS = ("I", "II", "III", "IV")
-# Markdown note headings → section. Matched on the heading's first words, without
-# diacritics, so "## Tồn tại, hạn chế" and "## TON TAI" both land in section II.
-_SECTION_KEYWORDS = (
-    ("tinh hinh", "I"), ("ket qua", "I"), ("ton tai", "II"), ("han che", "II"),
-    ("phuong huong", "III"), ("nhiem vu", "III"), ("de xuat", "IV"), ("kien nghi", "IV"),
-)
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPACES = re.compile(r"[ \t\u00a0]+")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_GROUPED_DECIMAL = re.compile(r"^\d{1,3}(\.\d{3})*,\d+$")
-
-
-@dataclass(frozen=True)
-class Unit:
-    code: str
-    name: str
-    level: str
-    parent: str | None
-
-
-@dataclass(frozen=True)
-class Indicator:
-    code: str
-    name: str
-    unit: str  # the counted noun: "người", "mô hình"
-    parent: str | None  # the total this is a part of ("trong đó")
-    exhaustive: bool  # on a total: parts must sum to it
-    additive: bool  # sums across units
-    kind: str  # "flow" or "stock"
-    decimal: bool = False  # values may carry decimals (else non-negative integers)
-    core: bool = True  # from the core catalogue (else declared by the dataset)
-    order: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class ValueRow:
-    unit: str
-    period: Period
-    indicator: str
-    value: int | Decimal
-    scope: str
-    location: Location
-
-
-@dataclass(frozen=True, slots=True)
-class TargetRow:
-    unit: str
-    year: int
-    indicator: str
-    target: int | Decimal
-    location: Location
-
-
-@dataclass(frozen=True)
-class NoteSection:
-    section: str  # "I".."IV"
-    paragraphs: tuple[str, ...]
-    location: Location
-
-
-@dataclass
-class Settings:
-    title: str
-    root: str
-    percent_decimals: int = 1
-    leading_zero_counts: bool = False
-    place: str | None = None
-    issue_dates: dict[str, date] = field(default_factory=dict)
-    issue_date: date | None = None
-    report_numbers: dict[str, dict[str, str]] = field(default_factory=dict)
-    agency: dict[str, dict[str, str]] = field(default_factory=dict)
-    addressees: object = None
-    signer: object = None
-    recipients: object = None
-    raw: dict = field(default_factory=dict)
-
-    def issue_date_for(self, period: Period) -> date | None:
-        return self.issue_dates.get(period.code, self.issue_date)
-
-
-@dataclass
-class Dataset:
-    path: Path
-    settings: Settings
-    units: dict[str, Unit]  # in code order
-    indicators: dict[str, Indicator]  # in catalogue order
-    values: list[ValueRow]
-    targets: list[TargetRow]
-    notes: dict[tuple[str, str], dict[str, NoteSection]]  # (unit, period) → section → text
-    notes_location: Location | None = None
-
-    @property
-    def name(self) -> str:
-        return self.path.stem if self.path.suffix else self.path.name
-
-    @property
-    def root(self) -> Unit:
-        return self.units[self.settings.root]
-
-    def children(self, code: str) -> list[Unit]:
-        return list(self._children_index.get(code, ()))
-
-    @cached_property
-    def _children_index(self) -> dict[str, tuple[Unit, ...]]:
-        # Built once: validation asks for the children of a unit for every figure.
-        index: dict[str, list[Unit]] = {}
-        for unit in self.units.values():
-            index.setdefault(unit.parent, []).append(unit)
-        return {parent: tuple(units) for parent, units in index.items()}
-
-    def descendants(self, code: str) -> list[Unit]:
-        """Every unit below `code`, parents before their children, in code order."""
-        found: list[Unit] = []
-        for child in self.children(code):
-            found.append(child)
-            found.extend(self.descendants(child.code))
-        return found
-
-    def periods(self) -> list[Period]:
-        return sorted({row.period for row in self.values}, key=lambda p: p.sort_key)
-
-    def parts_of(self, code: str) -> list[Indicator]:
-        return [i for i in self.indicators.values() if i.parent == code]
-
-
-@dataclass
-class LoadResult:
-    dataset: Dataset | None
-    problems: list[Problem]
-
-
-# ---------------------------------------------------------------- cleaning cells
-
-def clean_text(text: object) -> tuple[str, bool]:
-    """NFC, no XML-illegal characters, single spaces, stripped. Returns (text, had_illegal)."""
-    if text is None:
-        return "", False
-    value = str(text)
-    if value.isascii() and value.isprintable() and "  " not in value and value == value.strip():
-        return value, False  # the common case (codes, figures): nothing to clean
-    value = unicodedata.normalize("NFC", value)
-    stripped = _ILLEGAL_XML.sub("", value)
-    had_illegal = stripped != value
-    lines = stripped.replace("\r\n", "\n").split("\n")
-    if len(lines) == 1:
-        return _SPACES.sub(" ", lines[0]).strip(), had_illegal
-    # Multi-line cells (notes, YAML in the settings sheet) keep each line's indentation.
-    cleaned = []
-    for line in lines:
-        body = line.lstrip(" \t\u00a0")
-        indent = line[: len(line) - len(body)].replace("\t", "    ").replace("\u00a0", " ")
-        cleaned.append(indent + _SPACES.sub(" ", body).rstrip())
-    return "\n".join(cleaned).strip("\n").rstrip(), had_illegal
-
-
-def parse_count(text: str, *, allow_decimal: bool) -> int | Decimal | None:
-    """'1200', '1.200' (a clerk's thousands dots), '1200.0' (Excel) → 1200.
-    For decimal indicators '1,5' and '1.234,5' → Decimal. None when not a number."""
-    value = text.replace(" ", "")
-    if not value:
-        return None
-    if value.isascii() and value.isdigit():  # not "5²": isdigit() accepts it, int() does not
-        return int(value)
-    if _GROUPED.match(value):
-        return int(value.replace(".", ""))
-    if re.fullmatch(r"\d+\.0+", value):  # Excel's float rendering of a whole number
-        return int(value.split(".")[0])
-    if allow_decimal:
-        if _GROUPED_DECIMAL.match(value) or re.fullmatch(r"\d+,\d+", value):
-            return Decimal(value.replace(".", "").replace(",", "."))
-        if re.fullmatch(r"\d+\.\d+", value):
-            return Decimal(value)
-    return None
-
-
-def _parse_bool(text: str, default: bool) -> bool | None:
-    if text == "":
-        return default
-    lowered = text.lower()
-    if lowered in ("true", "1", "yes", "có", "x"):
-        return True
-    if lowered in ("false", "0", "no", "không"):
-        return False
-    return None
-
-
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def section_of_heading(heading: str) -> str | None:
-    plain = _strip_accents(heading).strip()
-    plain = re.sub(r"^[ivx]+[.)]\s*", "", plain)
-    if plain.upper() in SECTIONS:
-        return plain.upper()
-    for keyword, section in _SECTION_KEYWORDS:
-        if plain.startswith(keyword):
-            return section
-    return None
-
-
-def split_paragraphs(text: str) -> tuple[str, ...]:
-    """Blank-line separated paragraphs; each "- " line is a paragraph of its own."""
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in text.split("\n"):
-        if not line.strip():
-            if current:
-                paragraphs.append(" ".join(current))
-                current = []
-        elif line.lstrip().startswith(("- ", "+ ", "* ")):
-            if current:
-                paragraphs.append(" ".join(current))
-            current = ["- " + line.lstrip()[2:].strip()]
-        else:
-            current.append(line.strip())
-    if current:
-        paragraphs.append(" ".join(current))
-    return tuple(paragraphs)
 
 
 # ---------------------------------------------------------------- reading tables
@@ -600,7 +367,7 @@ def _parse_indicators(table: _Table | None, indicators: dict[str, Indicator],
         for column, default in (("exhaustive", True), ("additive", True), ("decimal", False)):
             cell = cells.get(column)
             text = cell.text if cell else ""
-            parsed = _parse_bool(text, default)
+            parsed = parse_bool(text, default)
             if parsed is None:
                 problems.append(Problem.error(cell.location, N_("not true or false"),
                                               fix=N_("write true or false"), value=text))
@@ -749,27 +516,14 @@ def _parse_notes(path: Path, source, problems: list[Problem]):
 
 def _sections_from_markdown(text: str, relative: str, problems: list[Problem]) -> dict[str, NoteSection]:
     sections: dict[str, NoteSection] = {}
-    current: str | None = None
-    current_line = 0
-    buffer: list[str] = []
-
-    def flush():
-        if current and buffer:
-            sections[current] = NoteSection(current, split_paragraphs("\n".join(buffer)),
-                                            Location(relative, row=current_line))
-
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.startswith("## "):
-            flush()
-            buffer = []
-            current = section_of_heading(line[3:])
-            current_line = number
-            if current is None:
-                problems.append(Problem.warning(
-                    Location(relative, row=number), N_("unknown section heading; its text is not used"),
-                    fix=N_("use the headings: Tình hình chung, Tồn tại, hạn chế và nguyên nhân, Phương hướng, nhiệm vụ, Đề xuất, kiến nghị"),
-                    value=line[3:]))
-        elif current:
-            buffer.append(line)
-    flush()
+    for heading, line, lines in markdown_sections(text):
+        section = section_of_heading(heading)
+        if section is None:
+            problems.append(Problem.warning(
+                Location(relative, row=line), N_("unknown section heading; its text is not used"),
+                fix=N_("use the headings: Tình hình chung, Tồn tại, hạn chế và nguyên nhân, Phương hướng, nhiệm vụ, Đề xuất, kiến nghị"),
+                value=heading))
+        elif lines:
+            sections[section] = NoteSection(section, split_paragraphs("\n".join(lines)),
+                                            Location(relative, row=line))
     return sections

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import csv
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
-CATALOGUE_FILE = Path(__file__).parent / "catalogue" / "core.csv"
-CATALOGUE_COLUMNS = ("code", "name", "unit", "parent", "exhaustive", "additive", "kind")
+from reportgen.dataset.types import CATALOGUE_FILE, COLUMNS
+
+CATALOGUE_COLUMNS = COLUMNS["indicators"]
 _SYLLABLES = (
     "An", "Bình", "Hòa", "Phú", "Thạnh", "Tân", "Long", "Mỹ", "Đông", "Tây", "Nam", "Bắc",
     "Vĩnh", "Phước", "Thuận", "Lộc", "Hưng", "Xuân", "Hải", "Sơn", "Thành", "Quang",
@@ -28,7 +30,8 @@ _DISTRICT_LEVELS = (("huyen", "Huyện"), ("quan", "Quận"), ("huyen", "Huyện
 _COMMUNE_LEVELS = (("xa", "Xã"), ("phuong", "Phường"), ("xa", "Xã"), ("thi-tran", "Thị trấn"))
 
 
-def _read_catalogue() -> list[dict[str, str]]:
+def read_catalogue() -> list[dict[str, str]]:
+    """The core catalogue's rows, every column as text (also used by datasets/make_hanoi.py)."""
     with CATALOGUE_FILE.open(encoding="utf-8", newline="") as handle:
         return [{k: (row.get(k) or "") for k in CATALOGUE_COLUMNS} for row in csv.DictReader(handle)]
 
@@ -118,7 +121,7 @@ def _make_indicators(count: int, rng: random.Random) -> tuple[list[dict[str, str
     keeps whole groups (a total with all its parts), groups first, then singles."""
     if count < 1:
         raise ValueError("at least one indicator")
-    core = _read_catalogue()
+    core = read_catalogue()
     groups = [[row] + [r for r in core if r["parent"] == row["code"]] for row in core if not row["parent"]]
     if count <= len(core):
         chosen: list[dict[str, str]] = []
@@ -166,38 +169,74 @@ def generate_dataset(out_dir: Path, *, units: int = 700, indicators: int = 20, p
     rng = random.Random(seed)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    # The random draws happen in this order (units, indicators, sizes, scales, leaf
+    # figures, the root's own share, plans): the same arguments give the same bytes.
+    shape = _Shape.draw(units, depth, indicators, periods, rng)
+    values = _leaf_values(shape, rng)
+    own = _root_own_share(shape, rng) if parent_totals else {}
+    value_rows = _value_rows(shape, values, own, parent_totals=parent_totals)
+    target_rows = _target_rows(shape, rng)
+    _write_files(out_dir, shape, value_rows, target_rows, notes=notes)
+    return out_dir
 
-    unit_rows = _make_units(units, depth, rng)
-    used, custom = _make_indicators(indicators, rng)
-    period_list = period_codes(periods)
-    years = sorted({int(p[:4]) for p in period_list})
 
-    children: dict[str, list[str]] = {}
-    for row in unit_rows:
-        if row["parent"]:
-            children.setdefault(row["parent"], []).append(row["code"])
-    codes = [row["code"] for row in unit_rows]
-    leaves = [c for c in codes if c not in children]
-    size = {c: rng.lognormvariate(0, 0.6) for c in leaves}  # a unit's lasting scale
+@dataclass
+class _Shape:
+    """The units and indicators of a synthetic dataset, and each leaf's lasting scale."""
+    unit_rows: list[dict[str, str]]
+    used: list[dict[str, str]]
+    custom: list[dict[str, str]]
+    period_list: list[str]
+    children: dict[str, list[str]]
+    codes: list[str]
+    leaves: list[str]
+    size: dict[str, float]
+    by_code: dict[str, dict[str, str]]
+    parts_of: dict[str, list[str]]
+    totals: list[str]
+    scale: dict[str, int]
 
-    used_codes = [row["code"] for row in used]
-    by_code = {row["code"]: row for row in used}
-    parts_of = {c: [r["code"] for r in used if r["parent"] == c] for c in used_codes}
-    totals = [c for c in used_codes if not by_code[c]["parent"]]
-    scale = {c: rng.choice((3, 8, 20, 60, 150)) for c in totals}
+    @classmethod
+    def draw(cls, units: int, depth: int, indicators: int, periods: int,
+             rng: random.Random) -> "_Shape":
+        unit_rows = _make_units(units, depth, rng)
+        used, custom = _make_indicators(indicators, rng)
+        children: dict[str, list[str]] = {}
+        for row in unit_rows:
+            if row["parent"]:
+                children.setdefault(row["parent"], []).append(row["code"])
+        codes = [row["code"] for row in unit_rows]
+        leaves = [c for c in codes if c not in children]
+        size = {c: rng.lognormvariate(0, 0.6) for c in leaves}  # a unit's lasting scale
+        used_codes = [row["code"] for row in used]
+        by_code = {row["code"]: row for row in used}
+        totals = [c for c in used_codes if not by_code[c]["parent"]]
+        return cls(unit_rows, used, custom, period_codes(periods), children, codes, leaves,
+                   size, by_code, {c: [r["code"] for r in used if r["parent"] == c] for c in used_codes},
+                   totals, {c: rng.choice((3, 8, 20, 60, 150)) for c in totals})
 
-    values: dict[tuple[str, str, str], int] = {}  # (period, unit, indicator) for leaves
+    @property
+    def used_codes(self) -> list[str]:
+        return [row["code"] for row in self.used]
 
-    def leaf_figures(code: str, unit: str, period_index: int) -> dict[str, int]:
-        """One leaf's figures for a total and its parts at one period."""
-        row = by_code[code]
-        parts = parts_of[code]
+    def earlier(self, period: str) -> str | None:
+        """The H1 a flow's Y figure accumulates from, when the dataset has it."""
+        if period.endswith("-Y") and f"{period[:4]}-H1" in self.period_list:
+            return f"{period[:4]}-H1"
+        return None
+
+
+def _leaf_values(shape: _Shape, rng: random.Random) -> dict[tuple[str, str, str], int]:
+    """(period, unit, indicator) → value for every leaf; flows accumulate H1 → Y, parts
+    sum to exhaustive totals and stay below the others."""
+    values: dict[tuple[str, str, str], int] = {}
+
+    def leaf_figures(code: str, unit: str, period: str) -> dict[str, int]:
+        row = shape.by_code[code]
+        parts = shape.parts_of[code]
         flow = (row["kind"] or "flow") == "flow"
-        period = period_list[period_index]
-        base = scale[code] * size[unit]
-        earlier = None
-        if flow and period.endswith("-Y") and f"{period[:4]}-H1" in period_list:
-            earlier = f"{period[:4]}-H1"
+        base = shape.scale[code] * shape.size[unit]
+        earlier = shape.earlier(period) if flow else None
         if parts and _is_true(row["exhaustive"]):
             figures = {}
             for part in parts:
@@ -215,83 +254,102 @@ def generate_dataset(out_dir: Path, *, units: int = 700, indicators: int = 20, p
             figures[part] = min(total, max(low, int(total * rng.uniform(0.2, 0.6))))
         return figures
 
-    for index, period in enumerate(period_list):
-        for unit in leaves:
-            for code in totals:
-                for key, value in leaf_figures(code, unit, index).items():
+    for period in shape.period_list:
+        for unit in shape.leaves:
+            for code in shape.totals:
+                for key, value in leaf_figures(code, unit, period).items():
                     values[(period, unit, key)] = value
+    return values
 
-    own: dict[tuple[str, str], int] = {}  # (period, indicator) → the root's own value
-    if parent_totals and totals:
-        code = totals[0]
-        parts = parts_of[code]
-        exhaustive = bool(parts) and _is_true(by_code[code]["exhaustive"])
-        keys = parts if exhaustive else [code]
-        for index, period in enumerate(period_list):
-            earlier = f"{period[:4]}-H1" if period.endswith("-Y") and f"{period[:4]}-H1" in period_list else None
-            for key in keys:
-                start = own.get((earlier, key), 0) if earlier else 0
-                own[(period, key)] = start + rng.randint(0, 5)
-            if exhaustive:
-                own[(period, code)] = sum(own[(period, p)] for p in parts)
-            else:
-                for part in parts:
-                    own[(period, part)] = 0
+
+def _root_own_share(shape: _Shape, rng: random.Random) -> dict[tuple[str, str], int]:
+    """(period, indicator) → the root's own value of the first indicator group."""
+    own: dict[tuple[str, str], int] = {}
+    if not shape.totals:
+        return own
+    code = shape.totals[0]
+    parts = shape.parts_of[code]
+    exhaustive = bool(parts) and _is_true(shape.by_code[code]["exhaustive"])
+    keys = parts if exhaustive else [code]
+    for period in shape.period_list:
+        earlier = shape.earlier(period)
+        for key in keys:
+            start = own.get((earlier, key), 0) if earlier else 0
+            own[(period, key)] = start + rng.randint(0, 5)
+        if exhaustive:
+            own[(period, code)] = sum(own[(period, p)] for p in parts)
+        else:
+            for part in parts:
+                own[(period, part)] = 0
+    return own
+
+
+def _value_rows(shape: _Shape, values, own, *, parent_totals: bool) -> list[list]:
+    root = shape.codes[0]
 
     def unit_value(period: str, unit: str, code: str) -> int:
-        if unit not in children:
+        if unit not in shape.children:
             return values[(period, unit, code)]
-        total = sum(unit_value(period, c, code) for c in children[unit])
-        if unit == codes[0]:
+        total = sum(unit_value(period, c, code) for c in shape.children[unit])
+        if unit == root:
             total += own.get((period, code), 0)
         return total
 
-    value_rows: list[list] = []
-    for period in period_list:
-        for unit in codes:
-            is_parent = unit in children
+    rows: list[list] = []
+    for period in shape.period_list:
+        for unit in shape.codes:
+            is_parent = unit in shape.children
             if is_parent and not parent_totals:
                 continue
-            for code in used_codes:
+            for code in shape.used_codes:
                 if is_parent:
-                    value_rows.append([unit, period, code, unit_value(period, unit, code), "total"])
-                    if unit == codes[0] and (period, code) in own:
-                        value_rows.append([unit, period, code, own[(period, code)], "own"])
+                    rows.append([unit, period, code, unit_value(period, unit, code), "total"])
+                    if unit == root and (period, code) in own:
+                        rows.append([unit, period, code, own[(period, code)], "own"])
                 else:
-                    value_rows.append([unit, period, code, values[(period, unit, code)], ""])
+                    rows.append([unit, period, code, values[(period, unit, code)], ""])
+    return rows
 
-    # targets: flows' totals, every unit, every year; a parent's plan covers its children
-    target_codes = [c for c in totals if (by_code[c]["kind"] or "flow") == "flow"][:4]
+
+def _target_rows(shape: _Shape, rng: random.Random) -> list[list]:
+    """Flows' totals, every unit, every year; a parent's plan covers its children (the
+    root's a little more)."""
+    years = sorted({int(p[:4]) for p in shape.period_list})
+    target_codes = [c for c in shape.totals if (shape.by_code[c]["kind"] or "flow") == "flow"][:4]
     plan: dict[tuple[int, str, str], int] = {}
     for year in years:
         for code in target_codes:
-            for unit in leaves:
-                plan[(year, unit, code)] = max(1, int(scale[code] * size[unit] * rng.uniform(1.4, 2.2)))
+            for unit in shape.leaves:
+                plan[(year, unit, code)] = max(1, int(shape.scale[code] * shape.size[unit] * rng.uniform(1.4, 2.2)))
 
     def unit_plan(year: int, unit: str, code: str) -> int:
-        if unit not in children:
+        if unit not in shape.children:
             return plan[(year, unit, code)]
-        return sum(unit_plan(year, c, code) for c in children[unit]) + (5 if unit == codes[0] else 0)
+        return (sum(unit_plan(year, c, code) for c in shape.children[unit])
+                + (5 if unit == shape.codes[0] else 0))
 
-    target_rows = [[unit, year, code, unit_plan(year, unit, code)]
-                   for year in years for unit in codes for code in target_codes]
+    return [[unit, year, code, unit_plan(year, unit, code)]
+            for year in years for unit in shape.codes for code in target_codes]
 
-    _write_csv(out_dir / "units.csv", ["code", "name", "level", "parent"],
-               [[r["code"], r["name"], r["level"], r["parent"]] for r in unit_rows])
-    if custom:
-        _write_csv(out_dir / "indicators.csv", list(CATALOGUE_COLUMNS),
-                   [[r[c] for c in CATALOGUE_COLUMNS] for r in custom])
+
+def _write_files(out_dir: Path, shape: _Shape, value_rows, target_rows, *, notes: bool) -> None:
+    write_csv(out_dir / "units.csv", ["code", "name", "level", "parent"],
+              [[r["code"], r["name"], r["level"], r["parent"]] for r in shape.unit_rows])
+    if shape.custom:
+        write_csv(out_dir / "indicators.csv", list(CATALOGUE_COLUMNS),
+                  [[r[c] for c in CATALOGUE_COLUMNS] for r in shape.custom])
     elif (out_dir / "indicators.csv").exists():
         (out_dir / "indicators.csv").unlink()
-    _write_csv(out_dir / "values.csv", ["unit", "period", "indicator", "value", "scope"], value_rows)
-    _write_csv(out_dir / "targets.csv", ["unit", "year", "indicator", "target"], target_rows)
-    (out_dir / "dataset.yaml").write_text(_settings_yaml(period_list), encoding="utf-8")
+    write_csv(out_dir / "values.csv", ["unit", "period", "indicator", "value", "scope"], value_rows)
+    write_csv(out_dir / "targets.csv", ["unit", "year", "indicator", "target"], target_rows)
+    (out_dir / "dataset.yaml").write_text(_settings_yaml(shape.period_list), encoding="utf-8")
     if notes:
-        _write_notes(out_dir, period_list[-1], [codes[0]] + [c for c in codes[1:3]])
-    return out_dir
+        _write_notes(out_dir, shape.period_list[-1], [shape.codes[0]] + shape.codes[1:3])
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    """A CSV file as the dataset layout wants it: UTF-8, "\\n" line ends (also used by
+    datasets/make_hanoi.py, so the sample and the synthetic datasets are written alike)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
@@ -302,7 +360,7 @@ def _settings_yaml(period_list: list[str]) -> str:
     dates = "\n".join(
         f'  "{p}": "{int(p[:4]) + (1 if p.endswith("-Y") else 0)}-{"01-05" if p.endswith("-Y") else "07-05"}"'
         for p in period_list)
-    return f"""# Synthetic dataset written by reportgen.synth (benchmarks and tests).
+    return f"""# Synthetic dataset written by reportgen.testing.synth (benchmarks and tests).
 title: "Phòng, chống tệ nạn xã hội"
 root: "01"
 percent_decimals: 1

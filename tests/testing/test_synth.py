@@ -1,4 +1,4 @@
-"""reportgen.synth: synthetic datasets are the requested size and pass every rule."""
+"""reportgen.testing.synth: synthetic datasets are the requested size and pass every rule."""
 from __future__ import annotations
 
 import csv
@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.dataset import load_dataset
-from reportgen.synth import generate_dataset, period_codes
+from reportgen.dataset import CATALOGUE_FILE as CATALOGUE, load_dataset
+from reportgen.testing.synth import generate_dataset, period_codes
 from reportgen.validate import validate
 
-CATALOGUE = Path(__file__).resolve().parents[1] / "reportgen" / "catalogue" / "core.csv"
 
 
 def _read(path: Path) -> list[dict[str, str]]:

@@ -1,0 +1,156 @@
+"""The value objects of a dataset (interface.md §1) and the names of its format.
+
+Every layer imports these; nothing here imports pandas, openpyxl or yaml, so that
+importing a type stays cheap (a Dask worker, the web app's request models).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+from reportgen.periods import Period
+from reportgen.problems import Location, Problem
+from reportgen.resources import package_path
+
+CATALOGUE_FILE = package_path("catalogue", "core.csv")
+LEVELS = ("country", "province", "thanh-pho", "quan", "huyen", "thi-xa", "phuong", "xa",
+          "thi-tran")
+TABLES = ("units", "indicators", "values", "targets")
+# The columns of each table, in the order the workbook writer puts them. The reader
+# requires all but the OPTIONAL ones (and accepts extra columns, such as "decimal").
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "units": ("code", "name", "level", "parent"),
+    "indicators": ("code", "name", "unit", "parent", "exhaustive", "additive", "kind"),
+    "values": ("unit", "period", "indicator", "value", "scope"),
+    "targets": ("unit", "year", "indicator", "target"),
+    "notes": ("unit", "period", "section", "text"),
+    "settings": ("key", "value"),
+}
+OPTIONAL_COLUMNS = {"indicators": ("kind",), "values": ("scope",)}
+REQUIRED_COLUMNS = {table: tuple(c for c in columns if c not in OPTIONAL_COLUMNS.get(table, ()))
+                    for table, columns in COLUMNS.items()}
+SCOPE_TOTAL = "total"
+SCOPE_OWN = "own"
+SECTIONS = ("I", "II", "III", "IV")
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    unit: str  # the counted noun: "người", "mô hình"
+    parent: str | None  # the total this is a part of ("trong đó")
+    exhaustive: bool  # on a total: parts must sum to it
+    additive: bool  # sums across units
+    kind: str  # "flow" or "stock"
+    decimal: bool = False  # values may carry decimals (else non-negative integers)
+    core: bool = True  # from the core catalogue (else declared by the dataset)
+    order: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRow:
+    unit: str
+    period: Period
+    indicator: str
+    value: int | Decimal
+    scope: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    unit: str
+    year: int
+    indicator: str
+    target: int | Decimal
+    location: Location
+
+
+@dataclass(frozen=True)
+class NoteSection:
+    section: str  # "I".."IV"
+    paragraphs: tuple[str, ...]
+    location: Location
+
+
+@dataclass
+class Settings:
+    title: str
+    root: str
+    percent_decimals: int = 1
+    leading_zero_counts: bool = False
+    place: str | None = None
+    issue_dates: dict[str, date] = field(default_factory=dict)
+    issue_date: date | None = None
+    report_numbers: dict[str, dict[str, str]] = field(default_factory=dict)
+    agency: dict[str, dict[str, str]] = field(default_factory=dict)
+    addressees: object = None
+    signer: object = None
+    recipients: object = None
+    raw: dict = field(default_factory=dict)
+
+    def issue_date_for(self, period: Period) -> date | None:
+        return self.issue_dates.get(period.code, self.issue_date)
+
+
+@dataclass
+class Dataset:
+    path: Path
+    settings: Settings
+    units: dict[str, Unit]  # in code order
+    indicators: dict[str, Indicator]  # in catalogue order
+    values: list[ValueRow]
+    targets: list[TargetRow]
+    notes: dict[tuple[str, str], dict[str, NoteSection]]  # (unit, period) → section → text
+    notes_location: Location | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem if self.path.suffix else self.path.name
+
+    @property
+    def root(self) -> Unit:
+        return self.units[self.settings.root]
+
+    def children(self, code: str) -> list[Unit]:
+        return list(self._children_index.get(code, ()))
+
+    @cached_property
+    def _children_index(self) -> dict[str, tuple[Unit, ...]]:
+        # Built once: validation asks for the children of a unit for every figure.
+        index: dict[str, list[Unit]] = {}
+        for unit in self.units.values():
+            index.setdefault(unit.parent, []).append(unit)
+        return {parent: tuple(units) for parent, units in index.items()}
+
+    def descendants(self, code: str) -> list[Unit]:
+        """Every unit below `code`, parents before their children, in code order."""
+        found: list[Unit] = []
+        for child in self.children(code):
+            found.append(child)
+            found.extend(self.descendants(child.code))
+        return found
+
+    def periods(self) -> list[Period]:
+        return sorted({row.period for row in self.values}, key=lambda p: p.sort_key)
+
+    def parts_of(self, code: str) -> list[Indicator]:
+        return [i for i in self.indicators.values() if i.parent == code]
+
+
+@dataclass
+class LoadResult:
+    dataset: Dataset | None
+    problems: list[Problem]
