@@ -133,7 +133,8 @@ class Msg(str):
 
 
 def _translated(params: Mapping[str, object]) -> dict[str, object]:
-    return {k: (_(v) if isinstance(v, Msg) else v) for k, v in params.items()}
+    plain = {k: v for k, v in params.items() if not isinstance(v, Msg)}
+    return {**plain, **{k: _(v, **plain) for k, v in params.items() if isinstance(v, Msg)}}
 
 
 class SafetyError(Exception):
