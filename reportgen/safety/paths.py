@@ -147,6 +147,8 @@ def _refused_link(root: str, relpath: str) -> OutsideRootError:
 def _directory(root: str | os.PathLike, components: tuple[str, ...], *, create: bool,
                relpath: str) -> Iterator[int]:
     """A descriptor of root/components (no links followed below root)."""
+    if create:
+        os.makedirs(root, exist_ok=True)  # the root is the user's --out: it may be new
     fds = [os.open(os.fspath(root), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)]
     try:
         for part in components:
@@ -307,7 +309,8 @@ def atomic_write_inside(root: str | os.PathLike, relpath: str, data: bytes) -> P
     """Write root/relpath through one of our temp names, fsync, rename over the target;
     the target's folder is reached without links and must stay inside root."""
     components = check_relative(relpath)
-    target = safe_join(root, *components)
+    # The target itself may be a link (it is replaced, not followed); its folders may not.
+    target = safe_join(root, *components[:-1]) / components[-1]
     with _directory(root, components[:-1], create=True, relpath=relpath) as parent:
         for _attempt in range(100):
             name = temp_name()
