@@ -129,8 +129,9 @@ def safe_join(root: str | os.PathLike, *parts: str) -> Path:
 _MODES = {
     "rb": os.O_RDONLY,
     "r": os.O_RDONLY,
-    "wb": os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
-    "w": os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+    # No O_TRUNC: a hard-linked file must be refused before anything is truncated.
+    "wb": os.O_WRONLY | os.O_CREAT,
+    "w": os.O_WRONLY | os.O_CREAT,
     "xb": os.O_WRONLY | os.O_CREAT | os.O_EXCL,
     "x": os.O_WRONLY | os.O_CREAT | os.O_EXCL,
     "ab": os.O_WRONLY | os.O_CREAT | os.O_APPEND,
@@ -197,6 +198,8 @@ def open_inside(root: str | os.PathLike, relpath: str, mode: str = "rb", *,
         if writing and info.st_nlink > 1:
             # Writing through a hard link would change the user's other file too.
             raise _refused_link(os.fspath(root), relpath)
+        if mode[0] == "w":
+            os.ftruncate(fd, 0)
         if not writing:
             fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
         binary = mode.endswith("b")
