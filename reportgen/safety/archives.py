@@ -20,7 +20,9 @@ import io
 import os
 import re
 import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -30,6 +32,9 @@ from reportgen.safety import paths
 from reportgen.safety.limits import LimitExceeded, Limits, SafetyError, check
 
 _CHUNK = 64 * 1024
+# What zipfile raises on damaged input (found by tests/hostile/test_properties.py).
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError,
+               NotImplementedError, RuntimeError, struct.error, zlib.error)
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
@@ -81,7 +86,7 @@ def inspect_zip(handle: BinaryIO, *, file: str, limits: Limits) -> tuple[zipfile
     """Open and check an archive from its central directory (nothing is inflated)."""
     try:
         archive = zipfile.ZipFile(handle)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as error:
+    except _ZIP_ERRORS as error:
         raise _not_a_zip(file, type(error).__name__) from None
     try:
         infos = archive.infolist()
@@ -130,7 +135,7 @@ class _Bounded(io.RawIOBase):
         want = min(len(buffer), self._entry.size - self._read + 1)
         try:
             data = self._raw.read(max(want, 1))
-        except (zipfile.BadZipFile, EOFError, ValueError, OSError) as error:  # CRC, truncation
+        except _ZIP_ERRORS as error:  # CRC, truncation
             raise _not_a_zip(self._owner.file, f"{self._entry.name}: {type(error).__name__}") from None
         self._read += len(data)
         if self._read > self._entry.size:
@@ -201,7 +206,11 @@ class CheckedZip:
         entry = self._by_name.get(name)
         if entry is None:
             raise _not_a_zip(self.file, f"no entry {name}")
-        return io.BufferedReader(_Bounded(self, self.zip.open(name), entry), _CHUNK)
+        try:  # the local header is read here: damaged, or not matching the directory
+            raw = self.zip.open(name)
+        except _ZIP_ERRORS as error:
+            raise _not_a_zip(self.file, f"{name}: {type(error).__name__}") from None
+        return io.BufferedReader(_Bounded(self, raw, entry), _CHUNK)
 
     def read(self, name: str) -> bytes:
         with self.open(name) as stream:
