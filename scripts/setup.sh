@@ -18,7 +18,8 @@ if [ "${1:-}" = --print-uv ]; then echo "$PWD/$UV"; exit 0; fi
 # poppler-utils: pdftotext/pdffonts used by the tests to read our PDFs back.
 # libharfbuzz-subset0: WeasyPrint subsets fonts with HarfBuzz (much faster than fontTools).
 # libpango*: WeasyPrint's text layout.
-APT_PACKAGES=(fonts-liberation2 fontconfig libreoffice-writer-nogui poppler-utils
+# libreoffice-calc-nogui: tests/hostile opens CSV/XLSX outputs in Calc to prove no formula evaluates.
+APT_PACKAGES=(fonts-liberation2 fontconfig libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
               libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 python3-venv)
 PYTHON=${PYTHON:-python3}
 
