@@ -16,8 +16,9 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reportgen.errors import ReportgenError
-from reportgen.fonts import FontMissingError, SerifFaces, face_repertoire, font_dirs
+from reportgen.fonts import (
+    FontFallbackError, FontMissingError, SerifFaces, face_repertoire, font_dirs,
+)
 from reportgen.model import Chart, ReportModel
 from reportgen.render import _weasyprint
 from reportgen.resources import SHIPPED, Templates
@@ -26,11 +27,6 @@ from reportgen.render.html import (
 )
 
 VARIANTS = (None, "pdf/a-3b")
-
-
-class FontFallbackError(ReportgenError, RuntimeError):
-    """Some text would be set in a face other than the report face (a character the
-    face lacks): the decree asks for one face, so this is an error, not a substitute."""
 
 
 @dataclass(frozen=True)
