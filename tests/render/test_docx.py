@@ -405,9 +405,11 @@ def test_table_text_header_alignment_and_bold_total_row(doc, appendix_table, mod
     assert caption.text == table_model.caption
 
 
-def test_chart_is_an_inline_picture_as_wide_as_the_landscape_text(doc):
+def test_chart_is_an_inline_chart_object_as_wide_as_the_landscape_text(doc):
     inline = doc.inline_shapes
     assert len(inline) == 1
+    graphic = inline[0]._inline.graphic.graphicData
+    assert graphic.get("uri") == "http://schemas.openxmlformats.org/drawingml/2006/chart"
     assert inline[0].width / MM == pytest.approx(R.text_width_mm(True), abs=0.5)
     assert inline[0].height / MM <= R.text_height_mm(True)
 
