@@ -10,11 +10,19 @@ import zipfile
 from pathlib import Path
 
 
-def docx_text(path: Path) -> str:
-    """All text of the document: body, tables (nested too), headers."""
+def docx_text(path: Path, charts: bool = False) -> str:
+    """All text of the document: body, tables (nested too), headers; with `charts`,
+    also the text its chart parts print (titles, category names, bar labels)."""
     with zipfile.ZipFile(path) as archive:
         xml = archive.read("word/document.xml").decode()
-    return html.unescape(" ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)))
+        chart_parts = [archive.read(n).decode() for n in sorted(archive.namelist())
+                       if charts and re.fullmatch(r"word/charts/chart\d+\.xml", n)]
+    texts = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)
+    for chart in chart_parts:
+        texts += re.findall(r"<a:t>([^<]*)</a:t>", chart)
+        for categories in re.findall(r"<c:cat>(.*?)</c:cat>", chart):
+            texts += re.findall(r"<c:v>([^<]*)</c:v>", categories)
+    return html.unescape(" ".join(texts))
 
 
 def pdf_text(path: Path) -> str:
@@ -28,11 +36,11 @@ def words(text: str) -> list[str]:
 
 def word_differences(docx: Path, pdf: Path, also_in_pdf: frozenset[str] = frozenset()
                      ) -> tuple[list[str], list[str]]:
-    """(DOCX words missing from the PDF, PDF words not in the DOCX). The PDF adds page
-    numbers (digits are ignored), and `also_in_pdf` (e.g. a chart's labels, drawn as
-    text in the PDF but a picture in the DOCX); hyphenation is off in both engines,
-    so every DOCX word must be in the PDF."""
-    docx_words = words(docx_text(docx))
+    """(DOCX words missing from the PDF, PDF words not in the DOCX), the DOCX's chart
+    parts included. The PDF adds page numbers (digits are ignored) and `also_in_pdf`
+    (e.g. a chart's reference label, which the DOCX chart marks with a gridline);
+    hyphenation is off in both engines, so every DOCX word must be in the PDF."""
+    docx_words = words(docx_text(docx, charts=True))
     pdf_words = words(pdf_text(pdf))
     pdf_set, docx_set = set(pdf_words), set(docx_words)
     missing = [w for w in docx_words if w not in pdf_set]
