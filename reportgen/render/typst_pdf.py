@@ -27,10 +27,9 @@ from reportgen.fonts import (
     FontFallbackError, FontMissingError, SerifFaces, face_repertoire, find_serif_faces, font_dirs,
 )
 from reportgen.model import Chart, Heading, Paragraph, ReportModel, Table
-from reportgen.resources import TEMPLATES_DIR
+from reportgen.resources import SHIPPED, Templates
 
-TEMPLATE_DIR = TEMPLATES_DIR / "typst"
-TEMPLATE = TEMPLATE_DIR / "report.typ"
+TEMPLATE = "typst/report.typ"  # in the templates (a --templates folder may override it)
 VARIANTS = (None, "pdf/a-3b")
 _STANDARDS = {None: [], "pdf/a-3b": ["a-3b"]}
 
@@ -101,7 +100,8 @@ def _strings(value: object):
 class TypstRenderer:
     """Reusable ReportModel → PDF compiler; a lock serialises render()."""
 
-    def __init__(self, faces: SerifFaces | None = None) -> None:
+    def __init__(self, faces: SerifFaces | None = None, templates: Templates = SHIPPED) -> None:
+        self.templates = templates
         self.faces = faces or find_serif_faces()
         self.family = self.faces.family
         paths = (self.faces.regular, self.faces.bold, self.faces.italic, self.faces.bolditalic)
@@ -113,7 +113,8 @@ class TypstRenderer:
         if not {("normal", 400), ("normal", 700), ("italic", 400), ("italic", 700)} <= styles:
             raise FontMissingError(f"Typst cannot load the four {self.family} faces from "
                                    + ", ".join(folders))
-        self.compiler = typst.Compiler(str(TEMPLATE), root=str(TEMPLATE_DIR),
+        template = templates.path(TEMPLATE)
+        self.compiler = typst.Compiler(str(template), root=str(template.parent),
                                        font_paths=self.fonts, ignore_system_fonts=True)
         self.repertoire = face_repertoire(self.faces)
         self._lock = threading.Lock()
@@ -159,17 +160,17 @@ def _diagnostic(error: typst.TypstError) -> str:
     return "\n".join(parts)
 
 
-_renderers: dict[tuple[Path, ...], TypstRenderer] = {}
+_renderers: dict[tuple, TypstRenderer] = {}
 _renderers_lock = threading.Lock()
 
 
-def default_renderer() -> TypstRenderer:
-    """The process's Typst renderer for the current font directory setting."""
-    key = font_dirs()
+def default_renderer(templates: Templates = SHIPPED) -> TypstRenderer:
+    """The process's Typst renderer for the current font directory setting and templates."""
+    key = (font_dirs(), templates)
     with _renderers_lock:
         renderer = _renderers.get(key)
         if renderer is None:
-            renderer = _renderers[key] = TypstRenderer()
+            renderer = _renderers[key] = TypstRenderer(templates=templates)
         return renderer
 
 
@@ -178,5 +179,10 @@ def render_pdf_typst(model: ReportModel, *, variant: str | None = None) -> bytes
     return default_renderer().render(model, variant=variant)
 
 
+def render_for_build(model: ReportModel, settings) -> bytes:
+    """The `pdf` entry, engine "typst", of reportgen.render.FORMATS."""
+    return default_renderer(settings.templates).render(model, variant=settings.pdf_variant)
+
+
 __all__ = ["FontFallbackError", "TypstLayoutError", "TypstRenderer", "default_renderer",
-           "render_pdf_typst"]
+           "render_for_build", "render_pdf_typst"]
