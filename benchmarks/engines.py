@@ -9,7 +9,8 @@ In one run, on the 31 Hà Nội reports (2023-H1):
   - the clerk's cold single-report command (a new process: imports included) for the
     city and a district, per engine;
   - optionally (--scale-sizes 700) a generated province per engine with peak memory.
-Options: --runs N (default 3), --cold-runs N (default 3), --scale-sizes 700, --skip-peer
+Options: --runs N (default 3), --cold-runs N (default 3), --scale-sizes 700
+[--scale-engines typst] [--only-scale], --skip-peer
 """
 from __future__ import annotations
 
@@ -161,7 +162,7 @@ def cold(runs: int) -> None:
     print(f"  (python -c 'import reportgen.cli' alone: {time.perf_counter() - started:.2f} s)")
 
 
-def scale(sizes: list[int]) -> None:
+def scale(sizes: list[int], engines: tuple[str, ...] = ENGINES) -> None:
     from reportgen.testing.synth import generate_dataset
 
     print("Generated province, DOCX + PDF, --jobs 2, one run per size:")
@@ -172,7 +173,7 @@ def scale(sizes: list[int]) -> None:
             dataset = load(path)
             period = dataset.periods()[-1]
             units = all_units(dataset)
-            for engine in ENGINES:
+            for engine in engines:
                 options = BuildOptions(formats=("docx", "pdf"), engines=(("pdf", engine),))
                 seconds, summary = timed(lambda: build(dataset, period, units, work / engine,
                                                        options=options, jobs=2))
@@ -188,15 +189,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--scale-sizes", default="")
+    parser.add_argument("--scale-engines", default=",".join(ENGINES))
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--only-scale", action="store_true")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"load average {os.getloadavg()[0]:.2f}")
-    full_builds(args.runs, args.skip_peer)
-    stages(args.runs)
-    cold(args.cold_runs)
+    if not args.only_scale:
+        full_builds(args.runs, args.skip_peer)
+        stages(args.runs)
+        cold(args.cold_runs)
     if args.scale_sizes:
-        scale([int(s) for s in args.scale_sizes.split(",")])
+        scale([int(s) for s in args.scale_sizes.split(",")],
+              tuple(args.scale_engines.split(",")))
 
 
 if __name__ == "__main__":

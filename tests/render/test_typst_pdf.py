@@ -292,3 +292,22 @@ def test_page_numbers_sit_in_the_top_margin(long_pdf_path):
     assert numbers[0] == [] and numbers[1] == ["2"]
     first_appendix = next(i for i, n in enumerate(numbers) if i > 0 and n == [])
     assert numbers[first_appendix + 1] == ["2"]
+
+
+def test_table_rows_never_split_across_pages(tmp_path):
+    model = sample_model(appendix_rows=30)
+    table = model.appendices[0].blocks[0]
+    filler = " ".join(["nội dung"] * 14)
+    rows = tuple((str(i), f"đầu{i}x {filler} cuối{i}x") + row[2:]
+                 for i, row in enumerate(table.rows, 1))
+    appendix = dataclasses.replace(model.appendices[0], blocks=(
+        dataclasses.replace(table, rows=rows),))
+    path = tmp_path / "rows.pdf"
+    path.write_bytes(render_pdf_typst(dataclasses.replace(model, appendices=(appendix,))))
+    with pdfplumber.open(path) as pdf:
+        pages = [set(p.extract_text().split()) for p in pdf.pages]
+    assert len(pages) >= 4
+    for i in range(1, len(rows) + 1):
+        first = [n for n, words in enumerate(pages) if f"đầu{i}x" in words]
+        last = [n for n, words in enumerate(pages) if f"cuối{i}x" in words]
+        assert first == last and len(first) == 1, (i, first, last)
