@@ -6,7 +6,7 @@ restyle it, and "Edit Data" opens the embedded workbook (/word/embeddings/…xls
 re-plot it. The values are the model's exact decimals (cached in the chart and written
 to the workbook); each bar's label is the model's own vi-VN label ("70,0%"), so the
 renderer formats nothing. Same chart, same bytes: no dates, fixed part names, and the
-workbook zip is written with fixed metadata (zipfix).
+workbook zip is written with fixed metadata (files.normalize_zip).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from docx.opc.part import Part
 from docx.oxml import parse_xml
 
 from reportgen.model import Chart
-from reportgen.render.zipfix import normalize_zip
+from reportgen.files import normalize_zip
 
 CHART_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
