@@ -6,15 +6,14 @@ in reportgen/ooxml/, zip determinism in reportgen/files.py.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
-import struct
 import unicodedata
 from functools import lru_cache
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_COLOR_INDEX
-from docx.shared import Mm
 
 from reportgen.model import (
     Appendix, Block, Chart, Heading, Paragraph, ReportModel, Run, Table,
@@ -22,7 +21,7 @@ from reportgen.model import (
 from reportgen.ooxml import XML_SPACE, qn, xml_safe
 from reportgen.ooxml import write as ooxml
 from reportgen.resources import SHIPPED, TEMPLATES_DIR, Templates
-from reportgen.render.chart import chart_png
+from reportgen.render import docx_chart
 from reportgen.files import normalize_zip, utc_naive
 
 REFERENCE_DOCX = TEMPLATES_DIR / "docx" / "reference.docx"
@@ -288,12 +287,7 @@ class _Writer:
 
     def chart(self, block: Chart) -> None:
         # A native Word chart (docx_chart.py), not a picture: Word and LibreOffice draw
-        # it and a clerk can restyle or re-plot it. Imported here, not at the top: the
-        # ooxml branch reorganises this module's imports.
-        import dataclasses
-
-        from reportgen.render import docx_chart
-
+        # it and a clerk can restyle or re-plot it.
         width = text_width_mm(self.landscape)
         # Tall charts (many units) shrink to fit the page height with room for a line.
         height = docx_chart.chart_height_mm(block, width, text_height_mm(self.landscape) - 15)
