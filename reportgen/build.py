@@ -133,6 +133,15 @@ class KeyMaker:
 
 # ---------------------------------------------------------------- the work of one task
 
+def engines_for(dataset: Dataset, options: BuildOptions) -> tuple[tuple[str, str], ...]:
+    """options.engines, plus the dataset's pdf_engine setting when the options name no
+    PDF engine (the command line wins over the setting)."""
+    engines = dict(options.engines)
+    if "pdf" not in engines and dataset.settings.pdf_engine:
+        engines["pdf"] = dataset.settings.pdf_engine
+    return tuple(sorted(engines.items()))
+
+
 class ReportWorker:
     """Everything one process needs to turn a task into bytes; built once per process."""
 
@@ -141,7 +150,8 @@ class ReportWorker:
         self.options = options
         self.book = FigureBook(dataset)
         self.settings = RenderSettings(templates=options.templates or Templates(),
-                                       pdf_variant=options.pdf_variant, engines=options.engines)
+                                       pdf_variant=options.pdf_variant,
+                                       engines=engines_for(dataset, options))
 
     def run(self, task: Task) -> Outcome:
         started = time.perf_counter()
@@ -251,8 +261,10 @@ def _run_pool(tasks, dataset, options, jobs, tasks_per_worker) -> Iterator[Outco
 
     context = multiprocessing.get_context("forkserver")
     # Heavy imports happen once in the fork server, not in every recycled worker.
+    pdf_module = ("reportgen.render.typst_pdf" if dict(engines_for(dataset, options)).get("pdf") == "typst"
+                  else "reportgen.render.pdf")
     context.set_forkserver_preload(["reportgen.build", "reportgen.compose", "reportgen.render.docx",
-                                    "reportgen.render.xlsx", "reportgen.render.pdf"])
+                                    "reportgen.render.xlsx", pdf_module])
     # The dataset goes to workers through a file, not the initializer's arguments: a
     # worker keeps its arguments alive, and each recycled worker would copy them again.
     with tempfile.NamedTemporaryFile(prefix="reportgen-dataset-", suffix=".pickle") as handle:

@@ -18,7 +18,7 @@ from reportgen import __version__
 from reportgen.errors import DatasetInvalid, InvalidRequest, ReportgenError
 from reportgen.i18n import N_, _, set_language
 from reportgen.problems import Problem
-from reportgen.render import REQUESTABLE
+from reportgen.render import FORMATS, REQUESTABLE
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 UNKNOWN_UNIT = N_("unknown unit code: {unit} (see the units table)")
@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     build.add_argument("--executor", default="local", help="local or dask://HOST:PORT")
     build.add_argument("--pdf-variant", choices=("pdf/a-3b",), default=None)
+    build.add_argument("--pdf-engine", choices=tuple(FORMATS["pdf"].engines), default=None,
+                       help="PDF engine: weasyprint (default) or typst (faster: bulk runs, drafts)")
     build.add_argument("--compare-with", default=None, metavar="PERIOD",
                        help="add a figure comparison with another period (for reviewers)")
     build.add_argument("--zip", action="store_true", help="also write OUT/<period>.zip")
@@ -212,7 +214,8 @@ def cmd_build(args) -> int:
         return EXIT_INVALID
     options = BuildOptions(formats=tuple(dict.fromkeys(args.format)) or REQUESTABLE,
                            pdf_variant=args.pdf_variant, compare_with=args.compare_with,
-                           templates=templates)
+                           templates=templates,
+                           engines=(("pdf", args.pdf_engine),) if args.pdf_engine else ())
     started = time.perf_counter()
     with ProgressReporter(len(units)) as reporter:
         summary = build(dataset, period, units, args.out, options=options,

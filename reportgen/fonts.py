@@ -40,6 +40,12 @@ class FontMissingError(ReportgenError):
     """The serif faces are not installed; the message says how to install them."""
 
 
+class FontFallbackError(ReportgenError, RuntimeError):
+    """Some text would be set in a face other than the report face (a character the
+    face lacks): the decree asks for one face, so this is an error, not a substitute.
+    Raised by both PDF engines (render/pdf.py, render/typst_pdf.py)."""
+
+
 @dataclass(frozen=True)
 class SerifFaces:
     family: str

@@ -304,6 +304,16 @@ def _parse_settings(raw: dict, location: Location, problems: list[Problem]) -> S
             N_("percent_decimals must be a whole number from 0 to 3"),
             fix=N_("set percent_decimals to 0, 1, 2 or 3"), value=decimals))
         decimals = 1
+    from reportgen.render import FORMATS  # the engines the PDF format has
+
+    pdf_engine = raw.get("pdf_engine")
+    if pdf_engine is not None and pdf_engine not in FORMATS["pdf"].engines:
+        problems.append(Problem.error(
+            Location(location.file, location.sheet, column="pdf_engine"),
+            N_("pdf_engine must be weasyprint or typst"),
+            fix=N_("set pdf_engine to weasyprint (the default) or typst (faster, for bulk runs and drafts)"),
+            value=pdf_engine))
+        pdf_engine = None
     issue_dates = {}
     for period_code, value in (raw.get("issue_dates") or {}).items():
         parsed = _parse_date(value, Location(location.file, location.sheet, column=f"issue_dates.{period_code}"), problems)
@@ -322,7 +332,7 @@ def _parse_settings(raw: dict, location: Location, problems: list[Problem]) -> S
         place=raw.get("place"), issue_dates=issue_dates, issue_date=issue_date,
         report_numbers=numbers, agency=raw.get("agency") or {},
         addressees=raw.get("addressees"), signer=raw.get("signer"),
-        recipients=raw.get("recipients"), raw=raw)
+        recipients=raw.get("recipients"), pdf_engine=pdf_engine, raw=raw)
 
 
 def _parse_units(table: _Table | None, problems: list[Problem]) -> dict[str, Unit]:

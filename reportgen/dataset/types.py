@@ -91,6 +91,7 @@ class Settings:
     root: str
     percent_decimals: int = 1
     leading_zero_counts: bool = False
+    pdf_engine: str | None = None  # "weasyprint" (the default) or "typst"
     place: str | None = None
     issue_dates: dict[str, date] = field(default_factory=dict)
     issue_date: date | None = None

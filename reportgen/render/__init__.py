@@ -7,7 +7,7 @@ WeasyPrint. The CLI's `--format` choices, `BuildOptions.formats`' default, the b
 worker, the manifest's format of a file and the diff's choice of what to redline all
 read this table.
 
-A format may have several engines (PDF: WeasyPrint today; a Typst engine is planned):
+A format may have several engines (PDF: WeasyPrint, the default, and Typst):
 `engines` maps an engine name to its function, `RenderSettings.engines` picks one per
 format, and the first engine listed is the default.
 """
@@ -67,7 +67,9 @@ FORMATS: dict[str, OutputFormat] = {
     # The appendix tables' machine-readable twin; only when the report has tables.
     "xlsx": OutputFormat("xlsx", ".xlsx", {"openpyxl": "reportgen.render.xlsx:render_for_build"},
                          requestable=False, optional=True),
-    "pdf": OutputFormat("pdf", ".pdf", {"weasyprint": "reportgen.render.pdf:render_for_build"},
+    # Typst (render/typst_pdf.py) is the fast engine: --pdf-engine typst, pdf_engine: typst.
+    "pdf": OutputFormat("pdf", ".pdf", {"weasyprint": "reportgen.render.pdf:render_for_build",
+                                        "typst": "reportgen.render.typst_pdf:render_for_build"},
                         needs=("fonts", "weasyprint")),
 }
 

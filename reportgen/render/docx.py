@@ -6,15 +6,14 @@ in reportgen/ooxml/, zip determinism in reportgen/files.py.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
-import struct
 import unicodedata
 from functools import lru_cache
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_COLOR_INDEX
-from docx.shared import Mm
 
 from reportgen.model import (
     Appendix, Block, Chart, Heading, Paragraph, ReportModel, Run, Table,
@@ -22,7 +21,7 @@ from reportgen.model import (
 from reportgen.ooxml import XML_SPACE, qn, xml_safe
 from reportgen.ooxml import write as ooxml
 from reportgen.resources import SHIPPED, TEMPLATES_DIR, Templates
-from reportgen.render.chart import chart_png
+from reportgen.render import docx_chart
 from reportgen.files import normalize_zip, utc_naive
 
 REFERENCE_DOCX = TEMPLATES_DIR / "docx" / "reference.docx"
@@ -287,16 +286,16 @@ class _Writer:
         self.doc.element.body.sectPr.addprevious(tbl)
 
     def chart(self, block: Chart) -> None:
+        # A native Word chart (docx_chart.py), not a picture: Word and LibreOffice draw
+        # it and a clerk can restyle or re-plot it.
         width = text_width_mm(self.landscape)
-        png = chart_png(block, width_mm=width)
-        px_w, px_h = struct.unpack(">II", png[16:24])  # PNG IHDR
         # Tall charts (many units) shrink to fit the page height with room for a line.
-        max_h = text_height_mm(self.landscape) - 15
-        shown = min(width, max_h * px_w / px_h)
-        p = self.paragraph(self.doc, "figure")
-        p.add_run().add_picture(io.BytesIO(png), width=Mm(shown))
-        doc_pr = p._p.find(".//" + qn("wp:docPr"))
-        doc_pr.set("descr", xml_safe(block.caption))
+        height = docx_chart.chart_height_mm(block, width, text_height_mm(self.landscape) - 15)
+        block = dataclasses.replace(block, caption=xml_safe(block.caption),
+                                    categories=tuple(xml_safe(c) for c in block.categories),
+                                    axis_label=xml_safe(block.axis_label),
+                                    value_labels=tuple(xml_safe(v) for v in block.value_labels))
+        docx_chart.add_chart(self.paragraph(self.doc, "figure"), block, width, height)
 
     def blocks(self, blocks: tuple[Block, ...]) -> None:
         for block in blocks:

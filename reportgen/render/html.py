@@ -70,15 +70,20 @@ def w3c_datetime(moment: datetime) -> str:
     return utc_naive(moment).replace(microsecond=0).isoformat() + "Z"
 
 
-def chart_image(chart: Chart) -> bytes:
-    """The chart as an opaque PNG (chart_png flattens it: PDF/A forbids soft masks)."""
-    from reportgen.render.chart import chart_png  # matplotlib only when a chart exists
+CHART_MEDIA_TYPE = "image/svg+xml"
 
-    return chart_png(chart)
+
+def chart_image(chart: Chart) -> bytes:
+    """The chart as SVG drawn from the model (chart_svg.py): vector, its text in the
+    report face, opaque (a white ground; PDF/A forbids soft masks), no matplotlib."""
+    from reportgen.render.chart_svg import chart_svg
+
+    return chart_svg(chart).encode("utf-8")
 
 
 def chart_data_uri(chart: Chart) -> str:
-    return "data:image/png;base64," + base64.b64encode(chart_image(chart)).decode("ascii")
+    return (f"data:{CHART_MEDIA_TYPE};base64,"
+            + base64.b64encode(chart_image(chart)).decode("ascii"))
 
 
 

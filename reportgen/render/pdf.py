@@ -16,21 +16,17 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reportgen.errors import ReportgenError
-from reportgen.fonts import FontMissingError, SerifFaces, face_repertoire, font_dirs
+from reportgen.fonts import (
+    FontFallbackError, FontMissingError, SerifFaces, face_repertoire, font_dirs,
+)
 from reportgen.model import Chart, ReportModel
 from reportgen.render import _weasyprint
 from reportgen.resources import SHIPPED, Templates
 from reportgen.render.html import (
-    chart_image, environment, html_document, print_css, serif_faces,
+    CHART_MEDIA_TYPE, chart_image, environment, html_document, print_css, serif_faces,
 )
 
 VARIANTS = (None, "pdf/a-3b")
-
-
-class FontFallbackError(ReportgenError, RuntimeError):
-    """Some text would be set in a face other than the report face (a character the
-    face lacks): the decree asks for one face, so this is an error, not a substitute."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +102,7 @@ class PdfRenderer:
 
 
 class _ChartFetcher(URLFetcher):
-    """Serves the report's chart PNGs by name and fetches nothing else: a report never
+    """Serves the report's chart images (SVG) by name and fetches nothing else: a report never
     reaches out to the network or the disk while it renders."""
 
     def __init__(self) -> None:
@@ -114,7 +110,7 @@ class _ChartFetcher(URLFetcher):
         self.images: dict[str, bytes] = {}
 
     def add(self, chart: Chart) -> str:
-        url = f"reportgen:chart/{len(self.images)}.png"
+        url = f"reportgen:chart/{len(self.images)}.svg"
         self.images[url] = chart_image(chart)
         return url
 
@@ -122,7 +118,7 @@ class _ChartFetcher(URLFetcher):
         if url not in self.images:
             raise ValueError(f"{url!r} is not part of the report")
         return URLFetcherResponse(url, body=self.images[url],
-                                  headers={"Content-Type": "image/png"})
+                                  headers={"Content-Type": CHART_MEDIA_TYPE})
 
 
 _renderers: dict[tuple, PdfRenderer] = {}

@@ -51,7 +51,7 @@ def test_preview_is_self_contained():
     assert "<style>" in html and "@page" in html
     assert not re.search(r"(https?|file):", html)
     assert "<link" not in html and "@import" not in html
-    assert all(url.startswith("data:image/png;base64,") for url in visible(html).urls)
+    assert all(url.startswith("data:image/svg+xml;base64,") for url in visible(html).urls)
 
 
 def test_preview_says_what_the_model_says():
@@ -114,12 +114,25 @@ def test_no_addressee_block_without_addressees():
     assert "Kính gửi:" not in html and 'class="addressees"' not in html
 
 
-def test_chart_image_is_an_opaque_png():
-    html = render_html(sample_model())
+def test_chart_image_is_an_opaque_svg_drawn_from_the_model():
+    from xml.etree import ElementTree
+
+    model = sample_model()
+    chart = model.appendices[0].blocks[1]
+    html = render_html(model)
     (uri,) = visible(html).urls
-    png = base64.b64decode(uri.split(",", 1)[1])
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert png[25] == 2  # IHDR colour type 2: RGB, no alpha (PDF/A: no soft mask)
+    root = ElementTree.fromstring(base64.b64decode(uri.split(",", 1)[1]))
+    svg = "{http://www.w3.org/2000/svg}"
+    assert root.tag == svg + "svg" and root.get("font-family") == "Liberation Serif"
+    assert root[0].tag == svg + "rect" and root[0].get("fill") == "white"  # opaque ground
+    texts = [t.text for t in root.iter(svg + "text")]
+    assert texts[:2] == [chart.caption, chart.reference_label]
+    for name, label in zip(chart.categories, chart.value_labels):
+        assert name in texts and label in texts
+    bars = [r for r in root.iter(svg + "rect")][1:]
+    widths = [float(r.get("width")) for r in bars]
+    # Longer bar for the larger value: Hai Bà Trưng (77,8%) beats Tây Hồ (56,0%).
+    assert widths[6] > widths[3] > widths[2]
 
 
 def test_fragment_mode_leaves_the_stylesheet_to_the_caller():

@@ -6,7 +6,6 @@ import io
 import re
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
 import pdfplumber
@@ -17,10 +16,12 @@ from reportgen.fonts import FontMissingError
 from reportgen.model import Paragraph, Run
 from reportgen.render.pdf import FontFallbackError, PdfRenderer, render_pdf
 from tests.model_factory import sample_model
+from tests.render.pdf_checks import (
+    check_a4_portrait_report_landscape_appendices, check_fonts_embedded,
+    check_page_numbers, check_repository_pdf, check_text_inside_margins,
+    check_text_is_nfc_without_replacement_glyphs, flat, margin_words, pdffonts,
+)
 
-MM = 72 / 25.4
-A4 = (210 * MM, 297 * MM)
-TOP, BOTTOM, LEFT, RIGHT = 25 * MM, 20 * MM, 35 * MM, 20 * MM
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -46,42 +47,10 @@ def pdfa_path(tmp_path_factory) -> Path:
     return path
 
 
-def pdftotext(path: Path, *pages: int) -> str:
-    args = ["pdftotext", "-enc", "UTF-8"]
-    if pages:
-        args += ["-f", str(pages[0]), "-l", str(pages[-1])]
-    return subprocess.run([*args, str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def pdffonts(path: Path) -> list[dict[str, str]]:
-    lines = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
-                           text=True).stdout.splitlines()[2:]
-    rows = []
-    for line in lines:
-        fields = line.split()
-        # name type... encoding emb sub uni object ID
-        rows.append({"name": fields[0], "emb": fields[-5], "sub": fields[-4],
-                     "uni": fields[-3]})
-    return rows
-
-
-def margin_words(page, *, top: bool = True) -> list[dict]:
-    """Words printed in the top margin (the page number lives there)."""
-    return [w for w in page.extract_words() if w["bottom"] <= TOP] if top else []
-
-
 # --- text --------------------------------------------------------------------------
 
 def test_vietnamese_text_extracts_intact_and_nfc(pdf_path):
-    text = pdftotext(pdf_path)
-    assert "\ufffd" not in text
-    assert unicodedata.is_normalized("NFC", text)
-    words = flat(text)
+    words = flat(check_text_is_nfc_without_replacement_glyphs(pdf_path))
     for phrase in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                    "809/1.200 người, đạt 67,4% KH năm", "Hà Nội, ngày 05 tháng 7 năm 2023",
                    "BÁO CÁO", "Kính gửi:", "Nơi nhận:", "KT. GIÁM ĐỐC", "Nguyễn Văn A",
@@ -102,12 +71,8 @@ def test_number_line_keeps_the_blank_for_the_number(pdf_path):
 # --- fonts -------------------------------------------------------------------------
 
 def test_every_font_is_embedded_and_liberation_serif(pdf_path):
-    fonts = pdffonts(pdf_path)
-    assert len(fonts) == 4  # regular, bold, italic, bold italic
-    for font in fonts:
-        assert font["emb"] == "yes" and font["uni"] == "yes", font
-        family = font["name"].split("+", 1)[-1]
-        assert family.startswith("Liberation-Serif"), font
+    check_fonts_embedded(pdf_path)
+    assert len(pdffonts(pdf_path)) == 4  # regular, bold, italic, bold italic
 
 
 def test_missing_font_says_how_to_install(monkeypatch, tmp_path):
@@ -126,38 +91,22 @@ def test_character_outside_the_face_is_an_error_not_a_substitute():
 
 # --- page geometry -----------------------------------------------------------------
 
-def test_pages_are_a4_report_portrait_appendix_landscape(pdf_path):
-    with pdfplumber.open(pdf_path) as pdf:
-        sizes = [(round(p.width), round(p.height)) for p in pdf.pages]
-        texts = [p.extract_text() for p in pdf.pages]
-    first_appendix = next(i for i, t in enumerate(texts) if t.startswith("Phụ lục I"))
-    for width, height in sizes[:first_appendix]:
-        assert abs(width - A4[0]) <= 1 and abs(height - A4[1]) <= 1
-    for width, height in sizes[first_appendix:]:
-        assert abs(width - A4[1]) <= 1 and abs(height - A4[0]) <= 1
+def test_pages_are_a4_report_portrait_appendix_landscape(pdf_path, long_pdf_path):
+    for path in (pdf_path, long_pdf_path):
+        check_a4_portrait_report_landscape_appendices(path)
 
 
-def test_body_text_stays_inside_the_decree_margins(pdf_path):
+def test_body_text_stays_inside_the_decree_margins(pdf_path, long_pdf_path):
     with pdfplumber.open(pdf_path) as pdf:
-        portrait = [p for p in pdf.pages if p.height > p.width]
-        assert len(portrait) >= 2
-        for page in portrait:
-            for char in page.chars:
-                if char["bottom"] <= TOP:  # the page number in the top margin
-                    continue
-                assert char["x0"] >= LEFT - 1, char["text"]
-                assert char["x1"] <= A4[0] - RIGHT + 1, char["text"]
-                assert char["bottom"] <= A4[1] - BOTTOM + 1, char["text"]
+        assert len([p for p in pdf.pages if p.height > p.width]) >= 2
+    for path in (pdf_path, long_pdf_path):
+        check_text_inside_margins(path)
 
 
 def test_page_one_unnumbered_later_pages_numbered_centred_on_top(pdf_path):
+    check_page_numbers(pdf_path)
     with pdfplumber.open(pdf_path) as pdf:
-        assert margin_words(pdf.pages[0]) == []
-        (number,) = margin_words(pdf.pages[1])
-    assert number["text"] == "2"
-    centre = (number["x0"] + number["x1"]) / 2
-    assert abs(centre - (LEFT + (A4[0] - RIGHT)) / 2) < 2 * MM
-    assert 12.9 <= number["bottom"] - number["top"] <= 14.1  # 13-14 pt
+        assert [w["text"] for w in margin_words(pdf.pages[1])] == ["2"]
 
 
 def test_appendix_restarts_numbering_with_its_first_page_unnumbered(long_pdf_path):
@@ -165,9 +114,11 @@ def test_appendix_restarts_numbering_with_its_first_page_unnumbered(long_pdf_pat
         landscape = [p for p in pdf.pages if p.width > p.height]
         assert len(landscape) >= 3
         assert landscape[0].extract_text().startswith("Phụ lục I")
-        assert margin_words(landscape[0]) == []
-        for expected, page in enumerate(landscape[1:], start=2):
-            assert [w["text"] for w in margin_words(page)] == [str(expected)]
+    check_page_numbers(long_pdf_path)
+
+
+def test_all_repository_checks_pass(long_pdf_path):
+    check_repository_pdf(long_pdf_path)
 
 
 def test_table_header_row_repeats_on_every_appendix_page(long_pdf_path):
@@ -315,7 +266,7 @@ def test_pdfa_embeds_all_fonts_and_has_no_transparency(pdfa_path):
             gs = gs.get_object()
             assert gs.get("/SMask", "/None") == "/None"
             assert float(gs.get("/ca", 1)) == 1 and float(gs.get("/CA", 1)) == 1
-    assert len(images) == 1  # the chart, opaque
+    assert images == set()  # the chart is vector (SVG from the model), no raster left
 
 
 def test_pdfa_is_byte_identical_too(pdfa_path):
