@@ -1,17 +1,15 @@
 """What reportgen changes in WeasyPrint's work, none of it changing a byte of the PDF:
 
 - a lean user-agent stylesheet (no rules for pseudo-elements the reports never use),
-- the C XML parser for our well-formed templates instead of the HTML5 parser,
-- PNG pass-through: a chart PNG's IDAT goes into the PDF as it is, not re-encoded.
+- the C XML parser for our well-formed templates instead of the HTML5 parser.
 
-The first two are subclasses used by PdfRenderer. The third replaces a method of
-WeasyPrint's RasterImage for the whole process, so importing this module does not do
-it: `install()` does, and PdfRenderer calls it. tests/render/test_pdf.py checks every
-one gives the bytes WeasyPrint alone gives.
+Both are subclasses used by PdfRenderer: nothing in WeasyPrint is patched. (The chart is
+SVG drawn from the model now, so the former PNG pass-through patch had nothing left to
+speed up and is gone.) tests/render/test_pdf.py checks both give the bytes WeasyPrint
+alone gives.
 """
 from __future__ import annotations
 
-import struct
 from functools import lru_cache
 from xml.etree import ElementTree
 
@@ -19,7 +17,6 @@ import cssselect2
 import tinycss2
 import weasyprint
 from weasyprint.css.counters import CounterStyle
-from weasyprint.images import RasterImage
 from weasyprint.urls import URLFetcher
 
 # Pseudo-elements that exist only for markup and CSS the reports never use: footnotes
@@ -93,60 +90,3 @@ def parse_html(html: str, url_fetcher: URLFetcher) -> weasyprint.HTML:
     except ElementTree.ParseError:
         return _HTML(string=html, url_fetcher=url_fetcher)
     return _ParsedHTML(root, url_fetcher)
-
-
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def png_idat(data: bytes) -> bytes | None:
-    """The zlib stream of a PNG whose rows a PDF can take as they are (FlateDecode,
-    Predictor 15): 8 bits per sample, grey or RGB, not interlaced, no palette and no
-    transparency chunk. None for any other PNG or anything that is not one."""
-    if not data.startswith(_PNG_SIGNATURE):
-        return None
-    chunks, position = [], len(_PNG_SIGNATURE)
-    header = None
-    while position + 8 <= len(data):
-        length, kind = struct.unpack_from("!I4s", data, position)
-        body = data[position + 8:position + 8 + length]
-        if len(body) != length:
-            return None
-        if kind == b"IHDR":
-            header = body
-        elif kind in (b"tRNS", b"PLTE"):
-            return None
-        elif kind == b"IDAT":
-            chunks.append(body)
-        elif kind == b"IEND":
-            break
-        position += 12 + length
-    if header is None or len(header) != 13 or not chunks:
-        return None
-    _, _, depth, colour, _, _, interlace = struct.unpack("!IIBBBBB", header)
-    if depth != 8 or colour not in (0, 2) or interlace != 0:
-        return None
-    return b"".join(chunks)
-
-
-ORIGINAL_GET_X_OBJECT = RasterImage.get_x_object
-
-
-def _get_x_object(self, interpolate, dpi_ratio):
-    """RasterImage.get_x_object without decoding and re-encoding a PNG whose IDAT
-    data is already what the PDF image stream holds (see png_idat). WeasyPrint
-    re-saves every PNG with Pillow to take its IDAT: for our chart (a Pillow PNG,
-    same settings) that costs ~0.09 s per render and gives the same bytes."""
-    if dpi_ratio == 1 and self.format == "PNG" and self.mode in ("RGB", "L"):
-        idat = png_idat(self.image_data.data)
-        if idat is not None:
-            self._get_png_data = lambda _image: idat
-    return ORIGINAL_GET_X_OBJECT(self, interpolate, dpi_ratio)
-
-
-def install() -> None:
-    """Turn PNG pass-through on for this process (idempotent)."""
-    RasterImage.get_x_object = _get_x_object
-
-
-def installed() -> bool:
-    return RasterImage.get_x_object is _get_x_object

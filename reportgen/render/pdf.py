@@ -51,8 +51,6 @@ class PdfRenderer:
     """Reusable HTML → PDF renderer; not thread-safe (a lock serialises render())."""
 
     def __init__(self, faces: SerifFaces | None = None, templates: Templates = SHIPPED) -> None:
-        # Explicit, not at import: importing reportgen.render.pdf patches nothing.
-        _weasyprint.install()
         self.templates = templates
         self.faces = faces or serif_faces()
         self.family = self.faces.family

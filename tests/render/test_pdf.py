@@ -280,29 +280,6 @@ def test_pdf_reads_back_as_pdf(pdf_path):
 
 # --- speed-ups that must not change a byte ------------------------------------------
 
-def test_chart_png_passthrough_gives_the_bytes_weasyprint_would(pdf_path, monkeypatch):
-    from weasyprint.images import RasterImage
-
-    from reportgen.render import _weasyprint
-
-    monkeypatch.setattr(_weasyprint, "install", lambda: None)
-    monkeypatch.setattr(RasterImage, "get_x_object", _weasyprint.ORIGINAL_GET_X_OBJECT)
-    assert PdfRenderer().render(sample_model()) == pdf_path.read_bytes()
-    assert not _weasyprint.installed()
-
-
-def test_importing_the_pdf_renderer_leaves_weasyprint_unpatched():
-    # A fresh process: other tests here have made renderers, which install the patch.
-    script = ("import reportgen.render.pdf as pdf; from reportgen.render import _weasyprint; "
-              "from weasyprint.images import RasterImage; "
-              "before = RasterImage.get_x_object is _weasyprint.ORIGINAL_GET_X_OBJECT; "
-              "pdf.PdfRenderer(); "
-              "print(before, _weasyprint.installed())")
-    shown = subprocess.run([sys.executable, "-c", script], cwd=REPO, check=True,
-                           capture_output=True, text=True).stdout.split()
-    assert shown == ["True", "True"]
-
-
 def test_lean_user_agent_sheet_keeps_list_markers_and_the_same_bytes():
     import weasyprint
 
