@@ -173,11 +173,13 @@ class SafetyError(Exception):
     def __str__(self) -> str:  # logs and pytest show the English text, filled in
         return self.describe()
 
-    def as_problem(self):
-        """The refusal as a located Problem, for `validate` and the build's report."""
+    def as_problem(self, location=None):
+        """The refusal as a located Problem, for `validate` and the build's report; a
+        caller that knows the place better (a sheet's cell) passes its `location`."""
         from reportgen.problems import Location, Problem
 
-        location = Location(self.file or "", row=self.line, column=self.where)
+        if location is None:
+            location = Location(self.file or "", key=self.where, line=self.line, char=self.column)
         return Problem.error(location, self.message, fix=self.fix, **_translated(self.params))
 
 
