@@ -300,8 +300,10 @@ def _check_tree(table: "_Table | None", units: dict[str, Unit], problems: list[P
         problems.append(_located(error, Location(table.file, table.sheet, column="parent",
                                                  key=error.where) if table else None))
         return False
-    except SafetyError:
-        return False  # a parent cycle: validate's unit rule names it; the rules would loop
+    except SafetyError as error:  # a parent cycle: the roll-ups would loop
+        problems.append(_located(error, Location(table.file, table.sheet, column="parent",
+                                                 key=error.where) if table else None))
+        return False
     return True
 
 

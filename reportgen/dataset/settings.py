@@ -236,8 +236,8 @@ def parse_settings(raw: Mapping, location_of: LocationOf) -> tuple[Settings | No
     issue_date = read.date(raw["issue_date"], "issue_date") if raw.get("issue_date") not in (None, "") else None
 
     report_numbers: dict[str, dict[str, str]] = {}
-    numbers_fix = N_("write one line per period, with a number per unit code, e.g. "
-                     "\"2023-H1: {\\\"01\\\": 215}\"")
+    numbers_fix = N_("write one line per period and under it one line per unit code with its "
+                     "number, e.g. \"01\": 215")
     numbers = read.mapping(raw.get("report_numbers"), "report_numbers", numbers_fix)
     for period, units in (numbers or {}).items():
         path = f"report_numbers.{period}"
