@@ -25,7 +25,7 @@ from reportgen.dataset.types import (
 from reportgen.i18n import N_
 from reportgen.periods import Period, PeriodError
 from reportgen.problems import DatasetError, Location, Problem
-from reportgen.safety.archives import CheckedZip, check_sheet_rows
+from reportgen.safety.archives import ArchiveError, CheckedZip, check_sheet_rows
 from reportgen.safety.limits import LimitExceeded, Limits, SafetyError, check_count, check_tree_depth
 from reportgen.safety.paths import is_code, open_inside, read_inside
 from reportgen.safety.yamlsafe import YamlError, load_yaml
@@ -200,6 +200,15 @@ def _read_workbook(path: Path, problems: list[Problem], limits: Limits) -> dict[
             check_sheet_rows(archive)
             sheets = pd.read_excel(archive.stream(), sheet_name=None, dtype=str,
                                    keep_default_na=False, header=None, engine="openpyxl")
+    except ArchiveError as error:
+        if "reason" in error.params and "entry" not in error.params:  # not a ZIP at all
+            problems.append(Problem.error(
+                Location(path.name), N_("cannot open the workbook: {reason}"),
+                fix=N_("save the file as an Excel workbook (.xlsx) and try again"),
+                reason=error.params["reason"]))
+        else:
+            problems.append(_located(error))
+        return {}
     except SafetyError as error:
         problems.append(_located(error))
         return {}

@@ -20,7 +20,7 @@ from typing import Callable, Mapping
 
 from reportgen.dataset.cells import clean_text
 from reportgen.dataset.types import LEVELS, Settings
-from reportgen.i18n import N_
+from reportgen.i18n import N_, _
 from reportgen.periods import Period, PeriodError
 from reportgen.problems import Location, Problem
 from reportgen.safety.paths import is_code
@@ -171,13 +171,13 @@ def _kind(value: object) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (list, tuple)):
-        return N_("a list")
+        return _(N_("a list"))
     if isinstance(value, Mapping):
-        return N_("a mapping")
+        return _(N_("a mapping"))
     if isinstance(value, date):
-        return N_("a date")
+        return _(N_("a date"))
     if isinstance(value, (int, float)):
-        return N_("a number")
+        return _(N_("a number"))
     return type(value).__name__
 
 
