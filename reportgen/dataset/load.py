@@ -190,7 +190,7 @@ def _read_csv(folder: Path, name: str, problems: list[Problem], limits: Limits) 
     return _Table(name, relative, None, rows[0], rows[1:], problems)
 
 
-def _read_workbook(path: Path, problems: list[Problem], limits: Limits) -> dict[str, _Table]:
+def _read_workbook(path: Path, problems: list[Problem], limits: Limits) -> dict[str, _Table] | None:
     """Sheets by name. The archive is checked (entries, sizes, ratios, rows per sheet)
     before openpyxl sees a byte, and openpyxl reads the very handle that was checked."""
     import pandas as pd
@@ -208,16 +208,16 @@ def _read_workbook(path: Path, problems: list[Problem], limits: Limits) -> dict[
                 reason=error.params["reason"]))
         else:
             problems.append(_located(error))
-        return {}
+        return None
     except SafetyError as error:
         problems.append(_located(error))
-        return {}
+        return None
     except Exception as error:  # openpyxl raises many types for a damaged/foreign file
         problems.append(Problem.error(
             Location(path.name), N_("cannot open the workbook: {reason}"),
             fix=N_("save the file as an Excel workbook (.xlsx) and try again"),
             reason=type(error).__name__))
-        return {}
+        return None
     tables: dict[str, _Table] = {}
     names: dict[str, str] = {}
     for sheet_name, frame in sheets.items():
@@ -268,6 +268,8 @@ def load_dataset(path: Path, *, limits: Limits | None = None) -> LoadResult:
         tables, raw_settings, locate, notes_source = _read_folder(path, problems, limits)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         tables = _read_workbook(path, problems, limits)
+        if tables is None:  # refused or unreadable: its own problem says why
+            raise DatasetError(problems)
         raw_settings, locate = _settings_from_sheet(path, tables.pop("settings", None), problems, limits)
         notes_source = tables.pop("notes", None)
     else:

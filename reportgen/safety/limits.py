@@ -176,11 +176,14 @@ class SafetyError(Exception):
     def as_problem(self, location=None):
         """The refusal as a located Problem, for `validate` and the build's report; a
         caller that knows the place better (a sheet's cell) passes its `location`."""
-        from reportgen.problems import Location, Problem
+        from reportgen.problems import ERROR, Location, Problem
 
         if location is None:
             location = Location(self.file or "", key=self.where, line=self.line, char=self.column)
-        return Problem.error(location, self.message, fix=self.fix, **_translated(self.params))
+        # Built directly: a limit's own "value" is a message parameter here, not the
+        # offending cell value that Problem prints after the message.
+        params = _translated(self.params)
+        return Problem(ERROR, location, self.message, tuple(sorted(params.items())), self.fix)
 
 
 class LimitExceeded(SafetyError):
