@@ -193,11 +193,11 @@ def _read_csv(folder: Path, name: str, problems: list[Problem], limits: Limits) 
 def _read_workbook(path: Path, problems: list[Problem], limits: Limits) -> dict[str, _Table] | None:
     """Sheets by name. The archive is checked (entries, sizes, ratios, rows per sheet)
     before openpyxl sees a byte, and openpyxl reads the very handle that was checked."""
-    import pandas as pd
-
     try:
         with CheckedZip(path, file=path.name, limits=limits) as archive:
             check_sheet_rows(archive)
+            import pandas as pd  # only for a workbook that passed the checks
+
             sheets = pd.read_excel(archive.stream(), sheet_name=None, dtype=str,
                                    keep_default_na=False, header=None, engine="openpyxl")
     except ArchiveError as error:
