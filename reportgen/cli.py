@@ -19,6 +19,7 @@ from reportgen.errors import DatasetInvalid, InvalidRequest, ReportgenError
 from reportgen.i18n import N_, _, set_language
 from reportgen.problems import Problem
 from reportgen.render import FORMATS, REQUESTABLE
+from reportgen.safety.limits import Limits, SafetyError, cap_problems
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 UNKNOWN_UNIT = N_("unknown unit code: {unit} (see the units table)")
@@ -30,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     # overwrite a "reportgen --lang en validate ..." given before the command.
     common.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS,
                         help="message language (default vi; env REPORTGEN_LANG)")
+    # Commands that read a dataset take the operator's limits (reportgen.safety.limits).
+    reads = argparse.ArgumentParser(add_help=False)
+    reads.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                       help="raise or lower a safety limit, e.g. sheet_rows=2000000 "
+                            "(repeatable; env REPORTGEN_LIMIT_<NAME>; see README: Security)")
 
     parser = argparse.ArgumentParser(
         prog="reportgen", parents=[common],
@@ -37,17 +43,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", parents=[common], help="check a dataset against the consistency rules")
+    validate = commands.add_parser("validate", parents=[common, reads], help="check a dataset against the consistency rules")
     validate.add_argument("dataset", type=Path, help="dataset folder or .xlsx workbook")
     validate.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
 
-    figures = commands.add_parser("figures", parents=[common], help="print the figures a report will print")
+    figures = commands.add_parser("figures", parents=[common, reads], help="print the figures a report will print")
     figures.add_argument("dataset", type=Path)
     figures.add_argument("--period", required=True, help="e.g. 2023-H1, 2023-9M, 2023-Y")
     figures.add_argument("--unit", required=True, help="unit code, e.g. 01")
     figures.add_argument("--json", action="store_true", help="machine-readable output")
 
-    build = commands.add_parser("build", parents=[common], help="build the reports (DOCX, PDF)")
+    build = commands.add_parser("build", parents=[common, reads], help="build the reports (DOCX, PDF)")
     build.add_argument("dataset", type=Path)
     build.add_argument("--period", required=True)
     build.add_argument("--unit", action="append", default=[], help="unit code (repeatable)")
@@ -99,19 +105,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reportgen: {error.translated()}", file=sys.stderr)
         return EXIT_USAGE
     except DatasetInvalid as error:
-        _print_problems(error.problems)
+        _print_problems(error.problems, _limits(args))
         return EXIT_INVALID
     except ReportgenError as error:
         print(f"reportgen: {error.translated()}", file=sys.stderr)
+        return EXIT_INVALID
+    except SafetyError as error:  # a refused file or a wrong --limit, said with its limit
+        print(f"reportgen: {error.describe()}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print(_(N_("interrupted")), file=sys.stderr)
         return 130
 
 
-def _print_problems(problems: list[Problem]) -> None:
-    for problem in sorted(problems, key=Problem.sort_key):
+def _print_problems(problems: list[Problem], limits: Limits | None = None) -> None:
+    """The first errors_shown problems, then how many more (a million-row sheet of bad
+    figures prints 200 lines, not a million)."""
+    capped = cap_problems(sorted(problems, key=Problem.sort_key), limits or Limits.from_environ())
+    for problem in capped.shown:
         print(problem.describe(), file=sys.stderr)
+    if capped.footer():
+        print(capped.footer(), file=sys.stderr)
+
+
+def _limits(args) -> Limits:
+    return Limits.from_environ(overrides=getattr(args, "limit", None) or None)
 
 
 def _summary(problems: list[Problem]) -> str:
@@ -120,14 +138,15 @@ def _summary(problems: list[Problem]) -> str:
     return _(N_("{errors} error(s), {warnings} warning(s)"), errors=errors, warnings=warnings)
 
 
-def load_checked(path: Path, *, strict: bool = False, show_warnings: bool = True):
+def load_checked(path: Path, *, strict: bool = False, show_warnings: bool = True,
+                 limits: Limits | None = None):
     """Load, validate and print the problems; returns the CheckedDataset. Commands other
     than `validate` print errors in full and only count the warnings."""
     from reportgen.validate import load_and_validate
 
-    checked = load_and_validate(path, strict=strict)
+    checked = load_and_validate(path, strict=strict, limits=limits)
     if show_warnings or not checked.ok:
-        _print_problems(checked.problems)
+        _print_problems(checked.problems, limits)
     elif checked.problems:
         print(_(N_("{count} warning(s); see them with: reportgen validate {dataset}"),
                 count=len(checked.problems), dataset=path), file=sys.stderr)
@@ -135,7 +154,7 @@ def load_checked(path: Path, *, strict: bool = False, show_warnings: bool = True
 
 
 def cmd_validate(args) -> int:
-    checked = load_checked(args.dataset, strict=args.strict)
+    checked = load_checked(args.dataset, strict=args.strict, limits=_limits(args))
     print(_summary(checked.problems), file=sys.stderr)
     if not checked.ok:
         return EXIT_INVALID
@@ -156,7 +175,7 @@ def cmd_figures(args) -> int:
 
     from reportgen.periods import Period
 
-    checked = load_checked(args.dataset, show_warnings=False)
+    checked = load_checked(args.dataset, show_warnings=False, limits=_limits(args))
     if not checked.ok:
         print(_summary(checked.problems), file=sys.stderr)
         return EXIT_INVALID
@@ -189,7 +208,8 @@ def cmd_build(args) -> int:
     from reportgen.fonts import FontMissingError, find_serif_faces
     from reportgen.periods import Period
 
-    checked = load_checked(args.dataset, strict=args.strict, show_warnings=False)
+    checked = load_checked(args.dataset, strict=args.strict, show_warnings=False,
+                           limits=_limits(args))
     if not checked.ok:
         print(_summary(checked.problems), file=sys.stderr)
         return EXIT_INVALID

@@ -26,6 +26,8 @@ from reportgen.model import (
 )
 from reportgen.periods import ROMAN, Period
 from reportgen.resources import SHIPPED, TEMPLATES_DIR, Templates
+from reportgen.safety.limits import SafetyError
+from reportgen.safety.sandbox import render_setting, setting_context
 
 TEXT_TEMPLATES = TEMPLATES_DIR / "text"
 LEVEL_WORDS = {
@@ -56,13 +58,36 @@ def _environment(percent_decimals: int, leading_zero: bool,
     return environment
 
 
-_settings_env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-
-
-def _render_setting(text: str, **context) -> str:
+def _render_setting(text: str, *, settings=None, path: str = "", **context) -> str:
+    """A settings string is dataset data, never code: rendered by the whitelisted sandbox
+    (reportgen.safety.sandbox) with plain copies of the unit, parent and period; a refusal
+    is a ComposeError located at the setting ("dataset.yaml, agency.quan.parent: …")."""
     if "{" not in text:
         return text
-    return _settings_env.from_string(text).render(**context)
+    try:
+        return render_setting(
+            text, setting_context(unit=context.get("unit"), parent=context.get("parent"),
+                                  period=_period_fields(context.get("period")),
+                                  title=settings.title if settings else None),
+            where=path or None, percent_decimals=settings.percent_decimals if settings else 1,
+            leading_zero=settings.leading_zero_counts if settings else False)
+    except SafetyError as error:
+        where = settings.location(path).describe() if settings and path else error.located()
+        raise ComposeError(N_("{where}: {problem}"), where=where, problem=_safety_text(error)) from None
+
+
+def _safety_text(error: SafetyError) -> str:
+    text = error.describe()
+    located = error.located()
+    return text[len(located) + 2:] if located and text.startswith(located + ": ") else text
+
+
+def _period_fields(period: Period | None):
+    if period is None:
+        return None
+    return {"code": period.code, "label": period.label, "year": period.year, "kind": period.kind,
+            "outlook_label": getattr(period, "outlook_label", None),
+            "cutoff_start": period.cutoff_start, "cutoff_end": period.cutoff_end}
 
 
 def _per_level(value, level: str):
@@ -70,6 +95,11 @@ def _per_level(value, level: str):
     if isinstance(value, dict) and (level in value or any(k in level_codes() for k in value)):
         return value.get(level)
     return value
+
+
+def _level_path(value, level: str, key: str) -> str:
+    """The settings key path of a per-level setting as this unit reads it."""
+    return f"{key}.{level}" if _per_level(value, level) is not value else key
 
 
 def level_codes() -> tuple[str, ...]:
@@ -121,7 +151,7 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
     settings = dataset.settings
     unit = dataset.units[unit_code]
     parent = dataset.units.get(unit.parent) if unit.parent else None
-    context = {"unit": unit, "parent": parent, "dataset": settings.raw, "period": period}
+    context = {"unit": unit, "parent": parent, "settings": settings, "period": period}
     environment = _environment(settings.percent_decimals, settings.leading_zero_counts, options.templates)
     labels = environment.get_template("_labels.md.j2").module
     issuer = _issuer(settings, unit, period, context, labels)
@@ -168,16 +198,17 @@ class _Issuer:
 def _issuer(settings, unit: Unit, period: Period, context: dict, labels) -> _Issuer:
     """The issuing agency of the unit's level, from the settings, and the report number."""
     agency_config = _per_level(settings.agency, unit.level) or {}
+    at = _level_path(settings.agency, unit.level, "agency")
     if not agency_config.get("name"):
         raise ComposeError(N_("the settings give no issuing agency for units of level {level} (agency: {level}: name)"),
                            level=unit.level)
-    name = _render_setting(agency_config["name"], **context)
-    parent_agency = _render_setting(agency_config["parent"], **context) if agency_config.get("parent") else None
-    short = _render_setting(agency_config.get("short", ""), **context)
+    name = _render_setting(agency_config["name"], path=f"{at}.name", **context)
+    parent_agency = _render_setting(agency_config["parent"], path=f"{at}.parent", **context) if agency_config.get("parent") else None
+    short = _render_setting(agency_config.get("short", ""), path=f"{at}.short", **context)
     number = settings.report_numbers.get(period.code, {}).get(unit.code)
     # How the agency reads in running text ("Sở Lao động - Thương binh và Xã hội"): the
     # dataset may say it (agency.<level>.text), else it is derived from the UPPER name.
-    words = (_render_setting(agency_config["text"], **context) if agency_config.get("text")
+    words = (_render_setting(agency_config["text"], path=f"{at}.text", **context) if agency_config.get("text")
              else _agency_words(name, parent_agency))
     number = vi.format_report_number(number) if number else ""
     symbol = labels.report_symbol(number, short)
@@ -204,12 +235,15 @@ def _body(dataset, book, unit, period, children, environment, *, agency, appendi
 def _addressing(settings, unit: Unit, context: dict, labels) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The "Kính gửi:" lines and the "Nơi nhận:" lines, punctuated as the decree lists them."""
     addressees = _as_list(_per_level(settings.addressees, unit.level))
-    addressee_lines = tuple(_render_setting(a, **context) for a in addressees)
+    at = _level_path(settings.addressees, unit.level, "addressees")
+    addressee_lines = tuple(_render_setting(a, path=at, **context) for a in addressees)
     if len(addressee_lines) > 1:
         addressee_lines = _punctuate(list(addressee_lines), dash=True)
     elif addressee_lines:
         addressee_lines = (addressee_lines[0].rstrip(".;") + ".",)
-    recipients = [_render_setting(r, **context) for r in _as_list(_per_level(settings.recipients, unit.level))]
+    at = _level_path(settings.recipients, unit.level, "recipients")
+    recipients = [_render_setting(r, path=at, **context)
+                  for r in _as_list(_per_level(settings.recipients, unit.level))]
     if addressee_lines and not any("như trên" in r.lower() for r in recipients):
         recipients.insert(0, labels.as_above())
     return addressee_lines, _punctuate(recipients, dash=True) if recipients else ()
@@ -217,10 +251,11 @@ def _addressing(settings, unit: Unit, context: dict, labels) -> tuple[tuple[str,
 
 def _signature(settings, unit: Unit, context: dict) -> Signature:
     signer = _per_level(settings.signer, unit.level) or {}
+    at = _level_path(settings.signer, unit.level, "signer")
     return Signature(
-        authority=_render_setting(signer["authority"], **context) if signer.get("authority") else None,
-        title=_render_setting(signer.get("title", ""), **context),
-        name=_render_setting(signer.get("name", ""), **context))
+        authority=_render_setting(signer["authority"], path=f"{at}.authority", **context) if signer.get("authority") else None,
+        title=_render_setting(signer.get("title", ""), path=f"{at}.title", **context),
+        name=_render_setting(signer.get("name", ""), path=f"{at}.name", **context))
 
 
 def _agency_words(agency: str, parent_agency: str | None) -> str:

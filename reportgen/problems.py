@@ -24,11 +24,22 @@ class Location:
     row: int | None = None
     column: str | None = None
     column_letter: str | None = None  # for workbooks: "D" so the clerk can find cell D12
+    # A settings key path ("agency.quan.parent") or an archive entry, shown as it is,
+    # and a text file's line (and character column), as YAML reports them.
+    key: str | None = None
+    line: int | None = None
+    char: int | None = None
 
     def describe(self) -> str:
         parts = [self.file]
         if self.sheet:
             parts.append(_(N_("sheet {sheet}"), sheet=self.sheet))
+        if self.key:
+            parts.append(self.key)
+        if self.line is not None:
+            parts.append(_(N_("line {line}"), line=self.line))
+            if self.char is not None:
+                parts.append(_(N_("column {column}"), column=self.char))
         if self.row is not None:
             parts.append(_(N_("row {row}"), row=self.row))
         if self.column:
@@ -77,7 +88,8 @@ class Problem:
 
     def sort_key(self) -> tuple:
         loc = self.location
-        return (loc.file, loc.sheet or "", loc.row or 0, loc.column or "", self.message)
+        return (loc.file, loc.sheet or "", loc.key or "", loc.line or 0, loc.row or 0,
+                loc.column or "", self.message)
 
 
 class DatasetError(DatasetInvalid):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.dataset import SCOPE_OWN, SCOPE_TOTAL, Dataset
 from reportgen.problems import Location
@@ -15,6 +16,9 @@ from reportgen.figures import FigureBook
 from reportgen.i18n import N_
 from reportgen.problems import Problem
 from reportgen.resources import SHIPPED, Templates, dataset_templates
+
+if TYPE_CHECKING:
+    from reportgen.safety.limits import Limits
 
 NOTE_SECTIONS_REQUIRED = ("II", "III", "IV")
 
@@ -46,14 +50,15 @@ class CheckedDataset:
         return self.dataset is not None and not self.errors and not (self.strict and self.problems)
 
 
-def load_and_validate(path: Path | str, *, strict: bool = False) -> CheckedDataset:
+def load_and_validate(path: Path | str, *, strict: bool = False,
+                      limits: "Limits | None" = None) -> CheckedDataset:
     """Load a dataset folder or workbook and run every rule on what could be read.
 
     Raises DatasetError (a DatasetInvalid) only when nothing can be read at all (no such
     folder, no settings); every other problem is returned in `problems`."""
     from reportgen.dataset import load_dataset
 
-    result = load_dataset(Path(path))
+    result = load_dataset(Path(path), limits=limits)
     problems = list(result.problems)
     dataset = result.dataset
     if dataset is None:
@@ -61,15 +66,17 @@ def load_and_validate(path: Path | str, *, strict: bool = False) -> CheckedDatas
     # Rows that failed to parse are already reported; the rules still run on the rest so
     # the clerk sees everything in one run.
     book = FigureBook(dataset)
-    problems += validate(dataset, book)
+    problems += validate(dataset, book, limits=limits)
     templates, template_problems = dataset_templates(dataset)
     problems += template_problems
     return CheckedDataset(dataset, book, problems, strict, templates)
 
 
-def validate(dataset: Dataset, book: FigureBook | None = None) -> list[Problem]:
+def validate(dataset: Dataset, book: FigureBook | None = None, *,
+             limits: "Limits | None" = None) -> list[Problem]:
     book = book or FigureBook(dataset)
     problems: list[Problem] = []
+    problems += _check_settings_templates(dataset, limits)
     problems += _check_units(dataset)
     if not dataset.units:
         # The units table could not be read (its own error is already reported): checking
@@ -82,6 +89,21 @@ def validate(dataset: Dataset, book: FigureBook | None = None) -> list[Problem]:
     problems += _check_flow_order(dataset, book)
     problems += _check_notes(dataset)
     problems += _check_printable(dataset)
+    return problems
+
+
+def _check_settings_templates(dataset: Dataset, limits) -> list[Problem]:
+    """Every settings string compose renders passes the sandbox's whitelist now, so a
+    `{{ cycler.__init__… }}` or a `{% for %}` is a located error before any build."""
+    from reportgen.safety.limits import SafetyError
+    from reportgen.safety.sandbox import check_setting
+
+    problems = []
+    for path, text in dataset.settings.template_strings():
+        try:
+            check_setting(text, limits=limits)
+        except SafetyError as error:
+            problems.append(error.as_problem(dataset.settings.location(path)))
     return problems
 
 

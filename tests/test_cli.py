@@ -221,13 +221,13 @@ BAD_INPUTS = {
     "non-utf8-csv": (_non_utf8, "units.csv: tệp không phải là văn bản mã UTF-8"),
     "damaged-xlsx": (_damaged_workbook, "so_lieu.xlsx: không mở được tệp Excel"),
     "no-dataset-yaml": (_without_settings, "dataset.yaml: thiếu tệp"),
-    "invalid-yaml": (_invalid_yaml, "dataset.yaml, dòng 3: sai cú pháp YAML"),
+    "invalid-yaml": (_invalid_yaml, "dataset.yaml, dòng 3, cột 1: không đọc được YAML"),
     "yaml-not-a-mapping": (_yaml_not_a_mapping, "dataset.yaml: không đúng dạng danh sách thiết lập"),
     "missing-folder": (_missing_folder, "khong_co: không tìm thấy bộ dữ liệu"),  # the path as typed
     "empty-values-csv": (_empty_values, "values.csv: tệp không có nội dung"),
     "wrong-columns": (_wrong_columns, "values.csv, dòng 1: thiếu cột: unit, period, indicator, value"),
     "not-a-dataset": (_not_a_dataset_file, "so_lieu.docx: không phải là bộ dữ liệu"),
-    "missing-root": (_missing_root_setting, "dataset.yaml, cột root: thiếu mục thiết lập bắt buộc \"root\""),
+    "missing-root": (_missing_root_setting, "dataset.yaml, root: thiếu mục thiết lập bắt buộc \"root\""),
 }
 
 

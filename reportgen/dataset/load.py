@@ -9,23 +9,29 @@ DatasetError.
 from __future__ import annotations
 
 import csv
+import io
 import re
-from datetime import date
 from pathlib import Path
 from typing import Iterator
-
-import yaml
 
 from reportgen.dataset.cells import (
     clean_text, markdown_sections, parse_bool, parse_count, section_of_heading, split_paragraphs,
 )
+from reportgen.dataset.settings import parse_settings
 from reportgen.dataset.types import (
-    CATALOGUE_FILE, LEVELS, REQUIRED_COLUMNS, SCOPE_OWN, SCOPE_TOTAL, TABLES, Dataset, Indicator,
+    CATALOGUE_FILE, COLUMNS, LEVELS, REQUIRED_COLUMNS, SCOPE_OWN, SCOPE_TOTAL, TABLES, Dataset, Indicator,
     LoadResult, NoteSection, Settings, TargetRow, Unit, ValueRow,
 )
 from reportgen.i18n import N_
 from reportgen.periods import Period, PeriodError
 from reportgen.problems import DatasetError, Location, Problem
+from reportgen.safety.archives import ArchiveError, CheckedZip, check_sheet_rows
+from reportgen.safety.limits import LimitExceeded, Limits, SafetyError, check_count, check_tree_depth
+from reportgen.safety.paths import is_code, open_inside, read_inside
+from reportgen.safety.yamlsafe import YamlError, load_yaml
+
+CODE_FIX = N_("use 1 to 32 ASCII letters, digits, \"_\" or \"-\", starting with a letter or "
+              "digit (for example 001, rehab_compulsory, 2023-H1)")
 
 
 # ---------------------------------------------------------------- reading tables
@@ -72,6 +78,28 @@ class _Table:
                 fix=N_("add a header row with the columns {expected}"),
                 columns=", ".join(missing), expected=",".join(required)))
             return False
+        # Two columns of one name: one would silently hide the other's figures.
+        seen: dict[str, int] = {}
+        duplicated = False
+        for index, column in enumerate(self.header):
+            if column and column in seen:
+                self.problems.append(Problem.error(
+                    Location(self.file, self.sheet, 1, column, _column_letter(index) if self.sheet else None),
+                    N_("the column \"{column}\" appears twice (columns {first} and {second})"),
+                    fix=N_("keep one column of that name; rename or delete the other"),
+                    column=column, first=seen[column] + 1, second=index + 1))
+                duplicated = True
+            seen.setdefault(column, index)
+        if duplicated:
+            return False
+        known = COLUMNS.get(self.name, ()) + EXTRA_COLUMNS.get(self.name, ())
+        for index, column in enumerate(self.header):
+            if column and known and column not in known:
+                self.problems.append(Problem.warning(
+                    Location(self.file, self.sheet, 1, column, _column_letter(index) if self.sheet else None),
+                    N_("unknown column \"{column}\"; it is not read"),
+                    fix=N_("check the spelling; the columns are: {expected}"),
+                    column=column, expected=", ".join(known)))
         return True
 
     def records(self) -> Iterator[tuple[int, dict[str, _Cell]]]:
@@ -118,41 +146,93 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _read_csv(path: Path, name: str, problems: list[Problem]) -> _Table | None:
+# Columns the reader accepts beyond the writer's own (COLUMNS).
+EXTRA_COLUMNS = {"indicators": ("decimal",)}
+
+
+def _located(error: SafetyError, location: Location | None = None) -> Problem:
+    return error.as_problem(location)
+
+
+def _read_csv(folder: Path, name: str, problems: list[Problem], limits: Limits) -> _Table | None:
+    relative = f"{name}.csv"
+    rows: list[list[str]] = []
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
+        with open_inside(folder, relative, "rb") as raw, \
+                io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                if len(rows) > limits.sheet_rows:  # the header plus sheet_rows data rows
+                    raise LimitExceeded("sheet_rows", limits.sheet_rows, f"> {limits.sheet_rows}",
+                                        file=relative)
+                rows.append(row)
+    except FileNotFoundError:
+        return None
+    except SafetyError as error:
+        problems.append(_located(error, Location(relative)))
+        return None
     except UnicodeDecodeError:
         problems.append(Problem.error(
-            Location(path.name), N_("the file is not UTF-8 text"),
+            Location(relative), N_("the file is not UTF-8 text"),
             fix=N_("save it as \"CSV UTF-8\" (Excel: File → Save As → CSV UTF-8)")))
         return None
+    except csv.Error as error:
+        problems.append(Problem.error(Location(relative, row=len(rows) + 1),
+                                      N_("cannot read the file: {reason}"), reason=str(error)[:200]))
+        return None
     except OSError as error:
-        problems.append(Problem.error(Location(path.name), N_("cannot read the file: {reason}"),
+        problems.append(Problem.error(Location(relative), N_("cannot read the file: {reason}"),
                                       reason=error.strerror or str(error)))
         return None
     if not rows:
-        problems.append(Problem.error(Location(path.name), N_("the file is empty"),
+        problems.append(Problem.error(Location(relative), N_("the file is empty"),
                                       fix=N_("add a header row and data rows")))
         return None
-    return _Table(name, path.name, None, rows[0], rows[1:], problems)
+    return _Table(name, relative, None, rows[0], rows[1:], problems)
 
 
-def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, _Table]:
-    import pandas as pd
-
+def _read_workbook(path: Path, problems: list[Problem], limits: Limits) -> dict[str, _Table] | None:
+    """Sheets by name. The archive is checked (entries, sizes, ratios, rows per sheet)
+    before openpyxl sees a byte, and openpyxl reads the very handle that was checked."""
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False,
-                               header=None, engine="openpyxl")
+        with CheckedZip(path, file=path.name, limits=limits) as archive:
+            check_sheet_rows(archive)
+            import pandas as pd  # only for a workbook that passed the checks
+
+            sheets = pd.read_excel(archive.stream(), sheet_name=None, dtype=str,
+                                   keep_default_na=False, header=None, engine="openpyxl")
+    except ArchiveError as error:
+        if "reason" in error.params and "entry" not in error.params:  # not a ZIP at all
+            problems.append(Problem.error(
+                Location(path.name), N_("cannot open the workbook: {reason}"),
+                fix=N_("save the file as an Excel workbook (.xlsx) and try again"),
+                reason=error.params["reason"]))
+        else:
+            problems.append(_located(error))
+        return None
+    except SafetyError as error:
+        problems.append(_located(error))
+        return None
     except Exception as error:  # openpyxl raises many types for a damaged/foreign file
         problems.append(Problem.error(
             Location(path.name), N_("cannot open the workbook: {reason}"),
             fix=N_("save the file as an Excel workbook (.xlsx) and try again"),
             reason=type(error).__name__))
-        return {}
-    tables = {}
+        return None
+    tables: dict[str, _Table] = {}
+    names: dict[str, str] = {}
     for sheet_name, frame in sheets.items():
-        key = clean_text(sheet_name)[0].lower()
+        key = clean_text(sheet_name)[0].casefold()
+        if key in names:
+            # "values" and "VALUES" (or a hidden " Values"): one would silently replace
+            # the other, so neither is read.
+            problems.append(Problem.error(
+                Location(path.name, str(sheet_name)),
+                N_("the sheets \"{first}\" and \"{second}\" have the same name; reportgen cannot tell which to read"),
+                fix=N_("delete or rename one of them (hidden sheets count too)"),
+                first=names[key], second=str(sheet_name)))
+            tables.pop(key, None)
+            continue
+        names[key] = str(sheet_name)
         if frame.empty:
             continue
         rows = frame.values.tolist()
@@ -175,25 +255,30 @@ def load_catalogue() -> dict[str, Indicator]:
     return catalogue
 
 
-def load_dataset(path: Path) -> LoadResult:
-    """Read everything that can be read; report every problem found on the way."""
+def load_dataset(path: Path, *, limits: Limits | None = None) -> LoadResult:
+    """Read everything that can be read; report every problem found on the way. Every
+    byte passes the safety checks (reportgen.safety) with the operator's `limits`."""
     path = Path(path)
+    limits = limits or Limits.from_environ()
     problems: list[Problem] = []
     if not path.exists():
         raise DatasetError([Problem.error(Location(str(path)), N_("no such dataset"),
                                           fix=N_("give a dataset folder or an .xlsx workbook"))])
     if path.is_dir():
-        tables, raw_settings, notes_source = _read_folder(path, problems)
+        tables, raw_settings, locate, notes_source = _read_folder(path, problems, limits)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        tables = _read_workbook(path, problems)
-        raw_settings = _settings_from_sheet(tables.pop("settings", None), problems)
+        tables = _read_workbook(path, problems, limits)
+        if tables is None:  # refused or unreadable: its own problem says why
+            raise DatasetError(problems)
+        raw_settings, locate = _settings_from_sheet(path, tables.pop("settings", None), problems, limits)
         notes_source = tables.pop("notes", None)
     else:
         raise DatasetError([Problem.error(Location(path.name), N_("not a dataset"),
                                           fix=N_("give a dataset folder or an .xlsx workbook"))])
     if raw_settings is None:
         raise DatasetError(problems)
-    settings = _parse_settings(raw_settings, _settings_location(path), problems)
+    settings, settings_problems = parse_settings(raw_settings, locate)
+    problems += settings_problems
     for name in ("units", "values"):
         if name not in tables:
             where = Location(path.name if path.is_file() else f"{name}.csv")
@@ -201,138 +286,101 @@ def load_dataset(path: Path) -> LoadResult:
                                           fix=N_("add the {table} table (see README: dataset layout)"),
                                           table=name))
     units = _parse_units(tables.get("units"), problems)
+    tree_ok = _check_tree(tables.get("units"), units, problems, limits)
     indicators = load_catalogue()
     _parse_indicators(tables.get("indicators"), indicators, problems)
-    values = _parse_values(tables.get("values"), indicators, problems)
-    targets = _parse_targets(tables.get("targets"), indicators, problems)
-    notes, notes_location = _parse_notes(path, notes_source, problems)
-    if settings is None:
+    values = _parse_values(tables.get("values"), indicators, problems, limits)
+    targets = _parse_targets(tables.get("targets"), indicators, problems, limits)
+    notes, notes_location = _parse_notes(path, notes_source, problems, limits)
+    if settings is None or not tree_ok:
         return LoadResult(None, problems)
     dataset = Dataset(path, settings, units, indicators, values, targets, notes, notes_location)
     return LoadResult(dataset, problems)
 
 
-def _settings_location(path: Path) -> Location:
-    return Location(path.name, "settings") if path.is_file() else Location("dataset.yaml")
+def _check_tree(table: "_Table | None", units: dict[str, Unit], problems: list[Problem],
+                limits: Limits) -> bool:
+    """The unit tree is at most unit_depth deep and has no cycle (checked iteratively):
+    the roll-ups walk it, so a 1,000-level chain is refused here, before they run."""
+    if not units:
+        return True
+    try:
+        check_tree_depth({u.code: u.parent for u in units.values()}, limits,
+                         file=table.file if table else None)
+    except LimitExceeded as error:
+        problems.append(_located(error, Location(table.file, table.sheet, column="parent",
+                                                 key=error.where) if table else None))
+        return False
+    except SafetyError as error:  # a parent cycle: the roll-ups would loop
+        problems.append(_located(error, Location(table.file, table.sheet, column="parent",
+                                                 key=error.where) if table else None))
+        return False
+    return True
 
 
-def _read_folder(path: Path, problems: list[Problem]):
+def _read_folder(path: Path, problems: list[Problem], limits: Limits):
     tables = {}
     for name in TABLES:
-        file = path / f"{name}.csv"
-        if file.exists():
-            table = _read_csv(file, name, problems)
-            if table is not None:
-                tables[name] = table
-    settings_file = path / "dataset.yaml"
+        table = _read_csv(path, name, problems, limits)
+        if table is not None:
+            tables[name] = table
     raw_settings = None
-    if not settings_file.exists():
+    try:
+        data = read_inside(path, "dataset.yaml", max_bytes=limits.yaml_bytes, limit="yaml_bytes")
+        raw_settings = load_yaml(data, file="dataset.yaml", limits=limits, text_scalars=True)
+        if raw_settings is None:
+            raw_settings = {}
+    except FileNotFoundError:
         problems.append(Problem.error(Location("dataset.yaml"), N_("the file is missing"),
                                       fix=N_("create dataset.yaml with at least title and root")))
-    else:
-        try:
-            raw_settings = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            problems.append(Problem.error(
-                Location("dataset.yaml", row=(mark.line + 1) if mark else None),
-                N_("not valid YAML"), fix=N_("check the indentation and quotes on that line")))
-        except UnicodeDecodeError:
-            problems.append(Problem.error(Location("dataset.yaml"), N_("the file is not UTF-8 text"),
-                                          fix=N_("save the file with UTF-8 encoding")))
-        if raw_settings is not None and not isinstance(raw_settings, dict):
-            problems.append(Problem.error(Location("dataset.yaml"), N_("not a mapping of settings"),
-                                          fix=N_("write one \"key: value\" per line")))
-            raw_settings = None
-    return tables, raw_settings, path / "notes"
+    except SafetyError as error:
+        problems.append(_located(error))
+    except OSError as error:
+        problems.append(Problem.error(Location("dataset.yaml"), N_("cannot read the file: {reason}"),
+                                      reason=error.strerror or str(error)))
+    if raw_settings is not None and not isinstance(raw_settings, dict):
+        problems.append(Problem.error(Location("dataset.yaml"), N_("not a mapping of settings"),
+                                      fix=N_("write one \"key: value\" per line")))
+        raw_settings = None
+    return tables, raw_settings, lambda key: Location("dataset.yaml"), path / "notes"
 
 
-def _settings_from_sheet(table: _Table | None, problems: list[Problem]) -> dict | None:
+def _settings_from_sheet(path: Path, table: _Table | None, problems: list[Problem], limits: Limits):
+    """The settings sheet's key/value rows; each value cell is YAML, read like dataset.yaml
+    (bounded, no tags, plain scalars kept as text)."""
+    sheet_location = Location(path.name, "settings")
     if table is None:
-        problems.append(Problem.error(Location("settings"), N_("the table \"{table}\" is missing"),
+        problems.append(Problem.error(Location(path.name, "settings"), N_("the table \"{table}\" is missing"),
                                       fix=N_("add the {table} table (see README: dataset layout)"),
                                       table="settings"))
-        return None
+        return None, lambda key: sheet_location
     if not table.check_columns(REQUIRED_COLUMNS["settings"]):
-        return None
+        return None, lambda key: sheet_location
     settings: dict = {}
-    for _row, cells in table.records():
+    rows: dict[str, Location] = {}
+    for row, cells in table.records():
         key = cells["key"].text
         text = cells["value"].text
-        try:
-            settings[key] = yaml.safe_load(text) if text else None
-        except yaml.YAMLError:
-            settings[key] = text
-    return settings
-
-
-def _parse_date(value: object, location: Location, problems: list[Problem]) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        problems.append(Problem.error(location, N_("not a date"),
-                                      fix=N_("write the date as YYYY-MM-DD, e.g. 2023-07-05"),
-                                      value=value))
-        return None
-
-
-def _parse_settings(raw: dict, location: Location, problems: list[Problem]) -> Settings | None:
-    def clean(value):
-        if isinstance(value, str):
-            return clean_text(value)[0]
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        if isinstance(value, dict):
-            return {str(k): clean(v) for k, v in value.items()}
-        return value
-
-    raw = clean(raw)
-    ok = True
-    for key in ("title", "root"):
-        if not raw.get(key):
+        location = cells["value"].location
+        if key in rows:
             problems.append(Problem.error(
-                Location(location.file, location.sheet, column=key),
-                N_("the setting \"{key}\" is required"),
-                fix=N_("add \"{key}: …\" to the settings"), key=key))
-            ok = False
-    decimals = raw.get("percent_decimals", 1)
-    if not isinstance(decimals, int) or not 0 <= decimals <= 3:
-        problems.append(Problem.error(
-            Location(location.file, location.sheet, column="percent_decimals"),
-            N_("percent_decimals must be a whole number from 0 to 3"),
-            fix=N_("set percent_decimals to 0, 1, 2 or 3"), value=decimals))
-        decimals = 1
-    from reportgen.render import FORMATS  # the engines the PDF format has
-
-    pdf_engine = raw.get("pdf_engine")
-    if pdf_engine is not None and pdf_engine not in FORMATS["pdf"].engines:
-        problems.append(Problem.error(
-            Location(location.file, location.sheet, column="pdf_engine"),
-            N_("pdf_engine must be weasyprint or typst"),
-            fix=N_("set pdf_engine to weasyprint (the default) or typst (faster, for bulk runs and drafts)"),
-            value=pdf_engine))
-        pdf_engine = None
-    issue_dates = {}
-    for period_code, value in (raw.get("issue_dates") or {}).items():
-        parsed = _parse_date(value, Location(location.file, location.sheet, column=f"issue_dates.{period_code}"), problems)
-        if parsed:
-            issue_dates[str(period_code)] = parsed
-    issue_date = None
-    if raw.get("issue_date"):
-        issue_date = _parse_date(raw["issue_date"], Location(location.file, location.sheet, column="issue_date"), problems)
-    if not ok:
-        return None
-    numbers = {str(p): {str(u): str(n) for u, n in (units or {}).items()}
-               for p, units in (raw.get("report_numbers") or {}).items()}
-    return Settings(
-        title=str(raw["title"]), root=str(raw["root"]), percent_decimals=decimals,
-        leading_zero_counts=bool(raw.get("leading_zero_counts", False)),
-        place=raw.get("place"), issue_dates=issue_dates, issue_date=issue_date,
-        report_numbers=numbers, agency=raw.get("agency") or {},
-        addressees=raw.get("addressees"), signer=raw.get("signer"),
-        recipients=raw.get("recipients"), pdf_engine=pdf_engine, raw=raw)
+                cells["key"].location, N_("the key \"{key}\" is given twice (first on line {first})"),
+                fix=N_("keep one of the two entries"), key=key[:80], first=rows[key].row))
+            continue
+        rows[key] = location
+        if not text:
+            settings[key] = None
+            continue
+        try:
+            settings[key] = load_yaml(text, file=path.name, limits=limits, text_scalars=True)
+        except LimitExceeded as error:
+            problems.append(_located(error, location))
+        except YamlError as error:
+            if error.message.startswith("the YAML cannot be read"):
+                settings[key] = text  # not YAML: a plain text such as "Lưu: VT, LĐTBXH"
+            else:
+                problems.append(_located(error, location))  # a tag, a duplicate key...
+    return settings, lambda key: rows.get(key, sheet_location)
 
 
 def _parse_units(table: _Table | None, problems: list[Problem]) -> dict[str, Unit]:
@@ -346,6 +394,14 @@ def _parse_units(table: _Table | None, problems: list[Problem]) -> dict[str, Uni
             problems.append(Problem.error(cells["code"].location, N_("the unit code is empty"),
                                           fix=N_("write the official administrative code, e.g. 001")))
             continue
+        if not is_code(code):
+            problems.append(Problem.error(cells["code"].location, N_("the {kind} \"{code}\" is not a valid code"),
+                                          fix=CODE_FIX, kind="unit code", code=code[:80]))
+            continue
+        if parent is not None and not is_code(parent):
+            problems.append(Problem.error(cells["parent"].location, N_("the {kind} \"{code}\" is not a valid code"),
+                                          fix=CODE_FIX, kind="unit code", code=parent[:80]))
+            parent = None
         if code in units:
             problems.append(Problem.error(cells["code"].location, N_("duplicate unit code"),
                                           fix=N_("each unit appears once; remove or correct this row"),
@@ -372,6 +428,10 @@ def _parse_indicators(table: _Table | None, indicators: dict[str, Indicator],
         if not code:
             problems.append(Problem.error(cells["code"].location, N_("the indicator code is empty"),
                                           fix=N_("write a code in lower case with underscores, e.g. shelters_visited")))
+            continue
+        if not is_code(code):
+            problems.append(Problem.error(cells["code"].location, N_("the {kind} \"{code}\" is not a valid code"),
+                                          fix=CODE_FIX, kind="indicator code", code=code[:80]))
             continue
         flags = {}
         for column, default in (("exhaustive", True), ("additive", True), ("decimal", False)):
@@ -407,7 +467,7 @@ def _parse_indicators(table: _Table | None, indicators: dict[str, Indicator],
 
 
 def _parse_values(table: _Table | None, indicators: dict[str, Indicator],
-                  problems: list[Problem]) -> list[ValueRow]:
+                  problems: list[Problem], limits: Limits) -> list[ValueRow]:
     rows: list[ValueRow] = []
     if table is None or not table.check_columns(REQUIRED_COLUMNS["values"]):
         return rows
@@ -426,7 +486,8 @@ def _parse_values(table: _Table | None, indicators: dict[str, Indicator],
         value_cell = cells["value"]
         text = value_cell.text
         # Most figures are plain digits: skip the general parser for them.
-        value = int(text) if text.isascii() and text.isdigit() else _parse_amount(value_cell, indicator, problems)
+        value = (int(text) if text.isascii() and text.isdigit() and len(text) < _digits(limits)
+                 else _parse_amount(value_cell, indicator, problems, limits))
         if period is None or value is None:
             continue
         rows.append(ValueRow(cells["unit"].text, period, indicator_code, value, scope,
@@ -434,8 +495,13 @@ def _parse_values(table: _Table | None, indicators: dict[str, Indicator],
     return rows
 
 
+def _digits(limits: Limits) -> int:
+    """Plain digit strings shorter than this are below max_count: no check needed."""
+    return len(str(limits.max_count))
+
+
 def _parse_targets(table: _Table | None, indicators: dict[str, Indicator],
-                   problems: list[Problem]) -> list[TargetRow]:
+                   problems: list[Problem], limits: Limits) -> list[TargetRow]:
     rows: list[TargetRow] = []
     if table is None or not table.check_columns(REQUIRED_COLUMNS["targets"]):
         return rows
@@ -448,7 +514,7 @@ def _parse_targets(table: _Table | None, indicators: dict[str, Indicator],
                                           fix=N_("write the year with four digits, e.g. 2024"),
                                           value=year_text))
         indicator = indicators.get(cells["indicator"].text)
-        target = _parse_amount(cells["target"], indicator, problems)
+        target = _parse_amount(cells["target"], indicator, problems, limits)
         if year is None or target is None:
             continue
         rows.append(TargetRow(cells["unit"].text, year, cells["indicator"].text, target,
@@ -472,7 +538,8 @@ def _parse_period(cell: _Cell, problems: list[Problem],
         return None
 
 
-def _parse_amount(cell: _Cell, indicator: Indicator | None, problems: list[Problem]):
+def _parse_amount(cell: _Cell, indicator: Indicator | None, problems: list[Problem],
+                  limits: Limits | None = None):
     allow_decimal = bool(indicator and indicator.decimal)
     if cell.text == "":
         problems.append(Problem.error(cell.location, N_("the figure is empty"),
@@ -489,21 +556,30 @@ def _parse_amount(cell: _Cell, indicator: Indicator | None, problems: list[Probl
             cell.location, N_("not a whole number"),
             fix=N_("type digits only, e.g. 1200 or 1.200") if not allow_decimal
             else N_("type a number such as 1.200 or 1,5"), value=cell.text))
+        return None
+    try:  # 10**40 or 1e300 would validate and then crash the figures
+        check_count(value, limits or Limits.from_environ())
+    except SafetyError as error:
+        problems.append(_located(error, cell.location))
+        return None
     return value
 
 
-def _parse_notes(path: Path, source, problems: list[Problem]):
+def _parse_notes(path: Path, source, problems: list[Problem], limits: Limits | None = None):
+    limits = limits or Limits.from_environ()
     notes: dict[tuple[str, str], dict[str, NoteSection]] = {}
     if isinstance(source, Path):
         location = Location("notes/")
-        if not source.is_dir():
+        if source.is_symlink() or not source.is_dir():
+            if source.is_symlink():
+                problems.append(Problem.error(location, N_("the notes folder is a link; reportgen does not follow links"),
+                                              fix=N_("replace the link by a copy of the file")))
             return notes, location
         for file in sorted(source.glob("*/*.md")):
             relative = f"notes/{file.parent.name}/{file.name}"
-            text, had_illegal = clean_text(file.read_text(encoding="utf-8-sig"))
-            if had_illegal:
-                problems.append(Problem.warning(Location(relative), N_("control characters that cannot appear in a document were removed"),
-                                                fix=N_("retype the text without invisible characters")))
+            text = _read_note(path, relative, problems, limits)
+            if text is None:
+                continue
             key = (file.stem, file.parent.name)
             notes[key] = _sections_from_markdown(text, relative, problems)
         return notes, location
@@ -522,6 +598,35 @@ def _parse_notes(path: Path, source, problems: list[Problem]):
         notes.setdefault(key, {})[section] = NoteSection(
             section, split_paragraphs(cells["text"].text), cells["text"].location)
     return notes, table.location()
+
+
+def _read_note(root: Path, relative: str, problems: list[Problem], limits: Limits) -> str | None:
+    """A notes file's text, or None with a located problem: links are not followed (their
+    target is never read), the size is bounded, an empty or non-UTF-8 file is named."""
+    try:
+        data = read_inside(root, relative, max_bytes=limits.notes_bytes)
+    except SafetyError as error:
+        problems.append(_located(error, Location(relative)))
+        return None
+    except OSError as error:
+        problems.append(Problem.error(Location(relative), N_("cannot read the file: {reason}"),
+                                      reason=error.strerror or str(error)))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.append(Problem.error(Location(relative), N_("the file is not UTF-8 text (byte {offset})"),
+                                      fix=N_("save the file as UTF-8"), offset=error.start))
+        return None
+    text, had_illegal = clean_text(text)
+    if had_illegal:
+        problems.append(Problem.warning(Location(relative), N_("control characters that cannot appear in a document were removed"),
+                                        fix=N_("retype the text without invisible characters")))
+    if not text.strip():
+        problems.append(Problem.warning(Location(relative), N_("the notes file is empty"),
+                                        fix=N_("write the sections II–IV, or delete the file")))
+        return None
+    return text
 
 
 def _sections_from_markdown(text: str, relative: str, problems: list[Problem]) -> dict[str, NoteSection]:

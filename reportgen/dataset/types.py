@@ -5,6 +5,7 @@ importing a type stays cheap (a Dask worker, the web app's request models).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -96,14 +97,39 @@ class Settings:
     issue_dates: dict[str, date] = field(default_factory=dict)
     issue_date: date | None = None
     report_numbers: dict[str, dict[str, str]] = field(default_factory=dict)
-    agency: dict[str, dict[str, str]] = field(default_factory=dict)
-    addressees: object = None
-    signer: object = None
+    # Per level ({quan: {...}}) or once for every level; every leaf is a str (the schema
+    # in dataset/settings.py guarantees it).
+    agency: dict = field(default_factory=dict)
+    addressees: object = None  # str | list[str] | {level: str | list[str]}
+    signer: object = None  # {authority, title, name} | {level: {...}}
     recipients: object = None
+    templates: str | None = None
     raw: dict = field(default_factory=dict)
+    # Where each top-level key was given (dataset.yaml, or a row of the settings sheet).
+    key_locations: dict[str, Location] = field(default_factory=dict)
+    default_location: Location = field(default_factory=lambda: Location("dataset.yaml"))
 
     def issue_date_for(self, period: Period) -> date | None:
         return self.issue_dates.get(period.code, self.issue_date)
+
+    def location(self, path: str) -> Location:
+        """Where the setting `path` ("agency.quan.parent") was given."""
+        top = path.split(".", 1)[0]
+        return dataclasses.replace(self.key_locations.get(top, self.default_location), key=path)
+
+    def template_strings(self):
+        """(key path, text) of every setting compose renders as a template."""
+        def walk(value, path):
+            if isinstance(value, str):
+                yield path, value
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    yield from walk(item, f"{path}.{key}")
+            elif isinstance(value, list):
+                for index, item in enumerate(value, 1):
+                    yield from walk(item, f"{path}[{index}]")
+        for key in ("agency", "addressees", "signer", "recipients"):
+            yield from walk(getattr(self, key), key)
 
 
 @dataclass
@@ -138,10 +164,17 @@ class Dataset:
 
     def descendants(self, code: str) -> list[Unit]:
         """Every unit below `code`, parents before their children, in code order."""
+        # Iterative (depth-first, children in order): a deep chain cannot blow the stack.
         found: list[Unit] = []
-        for child in self.children(code):
-            found.append(child)
-            found.extend(self.descendants(child.code))
+        stack = list(reversed(self.children(code)))
+        seen = {code}
+        while stack:
+            unit = stack.pop()
+            if unit.code in seen:  # a parent cycle (validate reports it)
+                continue
+            seen.add(unit.code)
+            found.append(unit)
+            stack.extend(reversed(self.children(unit.code)))
         return found
 
     def periods(self) -> list[Period]:

@@ -173,12 +173,17 @@ class SafetyError(Exception):
     def __str__(self) -> str:  # logs and pytest show the English text, filled in
         return self.describe()
 
-    def as_problem(self):
-        """The refusal as a located Problem, for `validate` and the build's report."""
-        from reportgen.problems import Location, Problem
+    def as_problem(self, location=None):
+        """The refusal as a located Problem, for `validate` and the build's report; a
+        caller that knows the place better (a sheet's cell) passes its `location`."""
+        from reportgen.problems import ERROR, Location, Problem
 
-        location = Location(self.file or "", row=self.line, column=self.where)
-        return Problem.error(location, self.message, fix=self.fix, **_translated(self.params))
+        if location is None:
+            location = Location(self.file or "", key=self.where, line=self.line, char=self.column)
+        # Built directly: a limit's own "value" is a message parameter here, not the
+        # offending cell value that Problem prints after the message.
+        params = _translated(self.params)
+        return Problem(ERROR, location, self.message, tuple(sorted(params.items())), self.fix)
 
 
 class LimitExceeded(SafetyError):

@@ -74,6 +74,37 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
+_NULL = "tag:yaml.org,2002:null"
+
+
+class _TextLoader(_Loader):
+    """Plain scalars stay the text the clerk typed (`root: 01` is "01", `006:` is "006",
+    `no` is "no"): only null and the merge key `<<` are resolved; quoted and explicitly
+    tagged scalars are as YAML says. The settings schema does the typing."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag in (_NULL, _MERGE)]
+        for first, resolvers in _Loader.yaml_implicit_resolvers.items()}
+
+
+def _keys_as_text(root: Node) -> None:
+    """Every plain scalar mapping key becomes a string (a unit code 006, a year 2023)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or isinstance(node, ScalarNode):
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and key_node.tag != _MERGE and key_node.style is None:
+                    key_node.tag = "tag:yaml.org,2002:str"
+                stack.extend((key_node, value_node))
+        else:
+            stack.extend(node.value)
+
+
 def _scan_events(text: str, file: str, limits: Limits) -> None:
     depth = aliases = 0
     try:
@@ -160,8 +191,10 @@ def _plain_copy(value):
     return str(value)  # cannot happen with the core tags; never hand out anything else
 
 
-def load_yaml(source: str | bytes, *, file: str = "dataset.yaml", limits: Limits | None = None):
-    """The document as plain data (None for an empty document), or YamlError/LimitExceeded."""
+def load_yaml(source: str | bytes, *, file: str = "dataset.yaml", limits: Limits | None = None,
+              text_scalars: bool = False):
+    """The document as plain data (None for an empty document), or YamlError/LimitExceeded.
+    `text_scalars`: plain scalars and every mapping key stay text (see _TextLoader)."""
     limits = limits or Limits.from_environ()
     size = len(source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass"))
     check(limits, "yaml_bytes", size, file=file)
@@ -174,13 +207,15 @@ def load_yaml(source: str | bytes, *, file: str = "dataset.yaml", limits: Limits
     else:
         text = source
     _scan_events(text, file, limits)
-    loader = _Loader(text)
+    loader = (_TextLoader if text_scalars else _Loader)(text)
     loader.file = file
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         _expanded_size(node, file, limits)
+        if text_scalars:
+            _keys_as_text(node)
         data = loader.construct_document(node)
     except yaml.YAMLError as error:
         line, column = _mark(error)

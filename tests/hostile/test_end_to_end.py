@@ -38,7 +38,6 @@ def _no_traceback(output: str) -> None:
 
 # ---------------------------------------------------------------- run code
 
-@STEP_2
 @pytest.mark.parametrize("payload", [
     "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
     "{{ open('/etc/passwd').read() }}",
@@ -54,7 +53,6 @@ def test_run_code_settings_jinja_is_refused_by_validate(tmp_path, capsys, payloa
 
 # ---------------------------------------------------------------- escape the folder
 
-@STEP_2
 def test_escape_a_unit_code_with_dots_is_refused(tmp_path, capsys):
     units = (("01", "Thành phố Hà Nội", "thanh-pho", ""), ("../../x", "Quận X", "quan", "01"))
     folder = _dataset(tmp_path, units=units, values=[("../../x", "2023-H1", "methadone_new", "5", "")],
@@ -63,7 +61,6 @@ def test_escape_a_unit_code_with_dots_is_refused(tmp_path, capsys):
     assert code == 1 and "units.csv" in output and "is not a valid code" in output
 
 
-@STEP_2
 def test_escape_a_notes_symlink_is_not_read(tmp_path, capsys):
     folder = _dataset(tmp_path)
     secret = tmp_path / "secret.md"
@@ -123,21 +120,18 @@ def test_destroy_the_sweep_spares_a_users_tmp_file(tmp_path, capsys):
 
 # ---------------------------------------------------------------- memory and time bombs
 
-@STEP_2
 def test_bomb_nested_aliases_in_dataset_yaml(tmp_path, capsys):
     folder = _dataset(tmp_path, TINY_SETTINGS + bombs.nested_alias_yaml(levels=6))
     code, output = _run(capsys, "validate", folder)
     assert code == 1 and "yaml_nodes" in output and "REPORTGEN_LIMIT_YAML_NODES" in output
 
 
-@STEP_2
 @pytest.mark.slow
 def test_bomb_a_200kb_workbook_that_inflates_to_200mb(xlsx_bomb, capsys):
     code, output = _run(capsys, "validate", xlsx_bomb)
     assert code == 1 and "archive_ratio" in output
 
 
-@STEP_2
 def test_bomb_error_output_is_capped(tmp_path, capsys):
     values = [("001", "2023-H1", "methadone_new", "not a number", "")] * 1000
     folder = _dataset(tmp_path, values=values)
@@ -148,7 +142,6 @@ def test_bomb_error_output_is_capped(tmp_path, capsys):
 
 # ---------------------------------------------------------------- tracebacks
 
-@STEP_2
 @pytest.mark.parametrize("value", [str(10 ** 40), str(10 ** 15 + 1)])
 def test_traceback_a_huge_value_is_a_located_error(tmp_path, capsys, value):
     folder = _dataset(tmp_path, values=[("001", "2023-H1", "methadone_new", value, "")])
@@ -157,7 +150,6 @@ def test_traceback_a_huge_value_is_a_located_error(tmp_path, capsys, value):
     _no_traceback(output)
 
 
-@STEP_2
 def test_traceback_a_thousand_level_unit_chain(tmp_path, capsys):
     units = [("01", "Thành phố Hà Nội", "thanh-pho", "")] + [
         (f"u{i}", f"Đơn vị {i}", "quan", "01" if i == 0 else f"u{i - 1}") for i in range(1000)]
@@ -169,7 +161,6 @@ def test_traceback_a_thousand_level_unit_chain(tmp_path, capsys):
 
 # ---------------------------------------------------------------- silent data loss
 
-@STEP_2
 def test_data_loss_a_duplicate_settings_key_is_located(tmp_path, capsys):
     folder = _dataset(tmp_path, TINY_SETTINGS + 'title: "Một tiêu đề khác"\n')
     code, output = _run(capsys, "validate", folder)
@@ -199,7 +190,6 @@ def test_formulas_figures_csv_of_a_diff_holds_no_live_formula(tmp_path, capsys):
 
 # ---------------------------------------------------------------- limits are the operator's
 
-@STEP_2
 def test_limits_an_environment_variable_raises_a_limit(tmp_path, capsys, monkeypatch):
     folder = _dataset(tmp_path, TINY_SETTINGS + bombs.nested_alias_yaml(levels=6))
     monkeypatch.setenv("REPORTGEN_LIMIT_YAML_NODES", "10")

@@ -43,3 +43,17 @@ def test_the_billion_laughs_is_refused_in_bounded_memory(tmp_path, baseline):
     peak, outcome = _measure("yaml", path)
     assert outcome == "REFUSED:yaml_nodes"
     assert peak < baseline + HEADROOM_KIB
+
+
+def test_validate_refuses_the_workbook_bomb_before_pandas_is_imported(xlsx_bomb, baseline):
+    """The whole command, as a clerk runs it: the 200 KB → 200 MB workbook is refused by
+    `reportgen validate` in about the memory of the bare interpreter (it was 665 MB)."""
+    script = ("import resource, sys; from reportgen.cli import main; code = main(sys.argv[1:]); "
+              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, code, "
+              "'pandas' in sys.modules, file=sys.__stdout__)")
+    result = subprocess.run([sys.executable, "-c", script, "validate", str(xlsx_bomb), "--lang", "en"],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    peak, code, pandas_loaded = result.stdout.split()
+    assert code == "1" and "archive_ratio" in result.stderr and "Traceback" not in result.stderr
+    assert pandas_loaded == "False"
+    assert int(peak) < baseline + HEADROOM_KIB
