@@ -5,75 +5,24 @@
 
 The library returns findings (reportgen.audit.findings.Finding) and never prints;
 reportgen.audit.outputs writes the commented DOCX and the HTML page, and
-reportgen.audit.command is the CLI shell.
+reportgen.audit.command is the CLI shell. Names load lazily, so the CLI can register
+the command without importing the audit's dependencies.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
-from reportgen.audit.claims import check_draft
-from reportgen.audit.findings import ERROR, NOT_CHECKED, WARNING, Finding, Location
-from reportgen.audit.text import AuditInputError, Block, Draft, read_draft
-
-__all__ = ["AuditInputError", "AuditResult", "Block", "Draft", "Finding", "Location",
-           "audit_draft", "audit_path", "read_draft"]
+_API = {"AuditResult", "audit_draft", "audit_path"}
+_TEXT = {"AuditInputError", "Block", "Draft", "read_draft"}
+_FINDINGS = {"Finding", "Location"}
+__all__ = sorted(_API | _TEXT | _FINDINGS)
 
 
-@dataclass(frozen=True)
-class AuditResult:
-    draft: Draft
-    findings: tuple[Finding, ...]
-    against_dataset: bool = False
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == WARNING]
-
-    @property
-    def not_checked(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == NOT_CHECKED]
-
-    def failed(self, *, strict: bool = False) -> bool:
-        return bool(self.errors) or (strict and bool(self.warnings))
-
-
-def _deduplicated(findings: list[Finding]) -> list[Finding]:
-    """A percentage wrong both by its own X/Y and by the dataset is one finding."""
-    seen: set[tuple] = set()
-    result = []
-    for finding in findings:
-        key = (finding.location.block, finding.span, finding.expected, finding.severity)
-        if finding.expected and key in seen:
-            continue
-        seen.add(key)
-        result.append(finding)
-    return result
-
-
-def audit_draft(draft: Draft, *, dataset=None, book=None, unit: str | None = None,
-                period=None) -> AuditResult:
-    """Check a read draft; with a dataset (and its FigureBook, unit and period), also
-    compare every figure it can match with the figures reportgen computes."""
-    extra_units: tuple[str, ...] = ()
-    if dataset is not None:
-        extra_units = tuple(sorted({i.unit for i in dataset.indicators.values() if i.unit}))
-    findings = check_draft(draft, extra_units)
-    if dataset is not None:
-        from reportgen.audit.dataset import check_against_dataset
-        from reportgen.figures import FigureBook
-
-        if unit is None or period is None:
-            raise ValueError("a dataset audit needs the unit and the period")
-        findings += check_against_dataset(draft, dataset, book or FigureBook(dataset), unit, period)
-    ordered = sorted(_deduplicated(findings), key=Finding.sort_key)
-    return AuditResult(draft, tuple(ordered), dataset is not None)
-
-
-def audit_path(path: Path, **options) -> AuditResult:
-    """Read DRAFT (.docx, .pdf, .txt, .md) and audit it; AuditInputError if unreadable."""
-    return audit_draft(read_draft(Path(path)), **options)
+def __getattr__(name: str):
+    if name in _API:
+        from reportgen.audit import api as module
+    elif name in _TEXT:
+        from reportgen.audit import text as module
+    elif name in _FINDINGS:
+        from reportgen.audit import findings as module
+    else:
+        raise AttributeError(f"module 'reportgen.audit' has no attribute {name!r}")
+    return getattr(module, name)

@@ -242,8 +242,18 @@ class DatasetAudit:
     # -- body text
     def check(self, draft: Draft) -> list[Finding]:
         found: list[Finding] = []
+        noted_pages: set[int | None] = set()
         for block in draft.blocks:
             if block.location.table is not None:
+                continue
+            if block.tabular:
+                if block.location.page not in noted_pages:
+                    noted_pages.add(block.location.page)
+                    found.append(Finding.make(
+                        F.UNMATCHED, F.NOT_CHECKED, block.location, block.text[:60], "",
+                        N_("a table the PDF gives as lines of text (on this page): its "
+                           "figures were not compared with the dataset; audit the DOCX to check them"),
+                        span=(0, len(block.text))))
                 continue
             for sentence in sentences_of(block.text, self.extra_units):
                 found += self._sentence(block, sentence)

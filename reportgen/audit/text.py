@@ -49,6 +49,7 @@ class Block:
     location: Location
     text: str
     heading: bool = False  # for the HTML page only
+    tabular: bool = False  # a table row a PDF gave as a line of text ("1 Quận Ba Đình 44 27 61,4% …")
 
 
 @dataclass(frozen=True)
@@ -172,8 +173,22 @@ def read_pdf(path: Path, data: bytes) -> Draft:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page_number, page in enumerate(pdf.pages, 1):
-                for paragraph_number, text in enumerate(_pdf_paragraphs(page), 1):
-                    blocks.append(Block(Location(len(blocks), paragraph=paragraph_number, page=page_number), text))
+                paragraphs = _pdf_paragraphs(page)
+                # The page number in the margin is no text of the draft.
+                while paragraphs and paragraphs[0].isdigit() and len(paragraphs[0]) <= 4:
+                    paragraphs.pop(0)
+                while paragraphs and paragraphs[-1].isdigit() and len(paragraphs[-1]) <= 4:
+                    paragraphs.pop()
+                for paragraph_number, text in enumerate(paragraphs, 1):
+                    tabular = bool(_TABULAR.search(text))
+                    if paragraph_number == 1 and blocks and _continues(blocks[-1], text, tabular):
+                        # A sentence running on from the page before stays one paragraph,
+                        # located where it starts.
+                        last = blocks[-1]
+                        blocks[-1] = Block(last.location, f"{last.text} {text}", last.heading, last.tabular)
+                        continue
+                    blocks.append(Block(Location(len(blocks), paragraph=paragraph_number, page=page_number),
+                                        text, tabular=tabular))
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
         raise AuditInputError(N_("{path}: not a valid PDF file ({reason})"), path=path,
                               reason=type(error).__name__)
@@ -186,6 +201,16 @@ def read_pdf(path: Path, data: bytes) -> Draft:
         raise AuditInputError(N_("{path}: the PDF has no text to read (a scan?); audit the DOCX, "
                                  "or a PDF with a text layer"), path=path)
     return Draft(path, "pdf", tuple(blocks))
+
+
+# Three figures in a row with nothing but spaces between them: table columns, not prose.
+_TABULAR = re.compile(r"(?<![\w.,])[-+]?\d[\d.,]*%?\s+[-+]?\d[\d.,]*%?\s+[-+]?\d[\d.,]*%?(?![\w])")
+
+
+def _continues(previous: Block, text: str, tabular: bool) -> bool:
+    ends_open = not previous.text.rstrip().endswith((".", ":", ";", "!", "?", "./."))
+    starts_inside = text[:1].islower() or text[:1].isdigit()
+    return ends_open and starts_inside and not tabular and not previous.tabular
 
 
 def _pdf_paragraphs(page) -> list[str]:
