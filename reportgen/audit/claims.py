@@ -130,6 +130,14 @@ def format_claims(block: Block, sentence: Sentence) -> list[Finding]:
 
 # ------------------------------------------------------------------ (trong đó, …)
 
+def parts_opening(sentence: Sentence, first_part: Num) -> int:
+    """The token after the "(" that opens the parts ("(trong đó, …")."""
+    for index in range(first_part.token - 1, -1, -1):
+        if sentence.tokens[index].text == "(":
+            return index + 1
+    return first_part.token
+
+
 def part_label(sentence: Sentence, part: Num, previous_end: int) -> list[str]:
     return [w for w in sentence.words_between(previous_end, part.token) if w not in ("trong", "do")]
 
@@ -161,7 +169,7 @@ def parts_groups(sentence: Sentence) -> list[tuple[Num, list[Num], list[list[str
         parts = [n for n in sentence.nums if n.parts_of is total]
         unit = unit_key(total.unit) or unit_key(parts[0].unit)
         same, labels = [], []
-        previous_end = total.token + 1
+        previous_end = parts_opening(sentence, parts[0])
         for part in parts:
             if unit_key(part.unit) == unit:
                 same.append(part)

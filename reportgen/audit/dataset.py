@@ -19,7 +19,7 @@ import jinja2
 
 from reportgen import vi
 from reportgen.audit import findings as F
-from reportgen.audit.claims import plan_percentages, same_period_clause, table_rows, tables_of
+from reportgen.audit.claims import parts_opening, plan_percentages, same_period_clause, table_rows, tables_of
 from reportgen.audit.findings import Finding
 from reportgen.audit.numbers import parse_vi
 from reportgen.audit.phrases import NEUTRAL_UNITS, Num, Sentence, fold, sentences_of, unit_key
@@ -353,7 +353,7 @@ class DatasetAudit:
         found = []
         parts = [n for n in sentence.nums if n.parts_of is num]
         specs = self.dataset.parts_of(code)
-        previous_end = num.token + 1
+        previous_end = parts_opening(sentence, parts[0]) if parts else 0
         for part in parts:
             label = tuple(w for w in sentence.words_between(previous_end, part.token) if w not in ("trong", "do"))
             previous_end = part.unit_end or part.token + 1
