@@ -34,12 +34,19 @@ class AuditResult:
         return bool(self.errors) or (strict and bool(self.warnings))
 
 
+# The same claim checked twice: by the draft's own figures and against the dataset.
+_SAME_CLAIM = {"percent-of-plan": "percent", "dataset-percent": "percent",
+               "change": "change", "dataset-change": "change"}
+
+
 def _deduplicated(findings: list[Finding]) -> list[Finding]:
-    """A percentage wrong both by its own X/Y and by the dataset is one finding."""
+    """A percentage wrong both by its own X/Y and by the dataset is one finding (the
+    first: the one the reviewer can verify from the draft alone)."""
     seen: set[tuple] = set()
     result = []
     for finding in findings:
-        key = (finding.location.block, finding.span, finding.expected, finding.severity)
+        key = (finding.location.block, finding.span, finding.expected, finding.severity,
+               _SAME_CLAIM.get(finding.kind, finding.kind))
         if finding.expected and key in seen:
             continue
         seen.add(key)

@@ -68,8 +68,9 @@ def report_bytes(unit: str, period: str) -> bytes:
     return render_docx(compose_report(dataset, book, unit, Period.parse(period)))
 
 
-def edit_docx(data: bytes, old: str, new: str, *, count: int = 1) -> bytes:
-    """Change text in document.xml as a clerk would in Word (the first `count` times)."""
+def edit_docx(data: bytes, old: str, new: str, *, count: int = 1, after: str | None = None) -> bytes:
+    """Change text in document.xml as a clerk would in Word (the first `count` times,
+    or the first time after the text `after`)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
@@ -77,7 +78,8 @@ def edit_docx(data: bytes, old: str, new: str, *, count: int = 1) -> bytes:
             content = source.read(info.filename)
             if info.filename == "word/document.xml":
                 text = content.decode("utf-8")
-                assert old in text, f"{old!r} is not in the document"
-                content = text.replace(old, new, count).encode("utf-8")
+                start = text.index(after) if after is not None else 0
+                assert old in text[start:], f"{old!r} is not in the document"
+                content = (text[:start] + text[start:].replace(old, new, count)).encode("utf-8")
             target.writestr(info, content)
     return output.getvalue()
