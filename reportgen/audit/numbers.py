@@ -82,6 +82,8 @@ def parse_number(raw: str, *, percent: bool = False, count: bool = False) -> Num
 def parse_vi(text: str) -> int | Decimal | None:
     """A table cell as reportgen prints it: "1.200", "67,4%", "+273", "-316"; None otherwise."""
     cleaned = text.strip()
+    if not cleaned:
+        return None
     sign = 1
     if cleaned[:1] in "+-−":
         sign = -1 if cleaned[0] in "-−" else 1
