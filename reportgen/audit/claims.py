@@ -59,8 +59,9 @@ def check_draft(draft: Draft, extra_units: tuple[str, ...] = ()) -> list[Finding
 # ------------------------------------------------------------------ X/Y … đạt Z%
 
 def plan_percentages(sentence: Sentence) -> list[tuple[Num, Num]]:
-    """(percentage, X of its X/Y pair) for each "đạt Z%" with a pair in the sentence:
-    the nearest unused pair before it, else the nearest after it."""
+    """(percentage, X of its X/Y pair) for each "đạt Z%" with a pair in its clause: the
+    nearest unused pair before it with no other count or ";" in between, else a pair
+    right after it ("đạt 67,4% (809/1.200 người)")."""
     tokens = sentence.tokens
     pairs = [n for n in sentence.nums if n.target is not None]
     used: set[int] = set()
@@ -68,13 +69,21 @@ def plan_percentages(sentence: Sentence) -> list[tuple[Num, Num]]:
     for num in sentence.nums:
         if not num.percent or num.token == 0 or tokens[num.token - 1].key != "dat":
             continue
+        chosen = None
         before = [p for p in pairs if p.token < num.token and p.token not in used]
-        after = [p for p in pairs if p.token > num.token and p.token not in used]
-        pair = before[-1] if before else (after[0] if after else None)
-        if pair is None:
+        if before:
+            pair = before[-1]
+            between = range((pair.target.unit_end or pair.target.token + 1), num.token)
+            counts = [n for n in sentence.nums if n.token in between and n.is_figure and n.unit]
+            if not counts and not any(tokens[i].text == ";" for i in between):
+                chosen = pair
+        if chosen is None:
+            after = [p for p in pairs if num.token < p.token <= num.token + 5 and p.token not in used]
+            chosen = after[0] if after else None
+        if chosen is None:
             continue
-        used.add(pair.token)
-        result.append((num, pair))
+        used.add(chosen.token)
+        result.append((num, chosen))
     return result
 
 

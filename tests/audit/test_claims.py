@@ -92,6 +92,9 @@ def test_number_forms_get_the_vi_vn_form(tmp_path):
     "Thực hiện Quyết định số 29/QĐ-BLĐTBXH ngày 16/01/2023 của Bộ, giai đoạn 2021-2025.",
     "Ngày thế giới phòng, chống ma túy 26/6; tiếp nhận 1,5 triệu đồng và 2.762 người.",
     "Năm 2023, Đội kiểm tra liên ngành 178 kiểm tra 92 cuộc, đạt 92%.",
+    # a pair and a percentage of different clauses
+    "Tổ chức 12/12 lớp tập huấn; tỷ lệ người nghiện được điều trị đạt 72%.",
+    "Hoàn thành 12/12 lớp tập huấn cho 300 người, đạt 75% KH năm.",
 ])
 def test_dates_document_numbers_and_vi_vn_numbers_raise_nothing(tmp_path, sentence):
     assert audit_text(tmp_path, sentence).findings == ()
@@ -163,3 +166,13 @@ def test_table_rows_recompute_their_percentage_and_change(tmp_path):
     result = audit_text(tmp_path, "Phụ lục", table=table)
     found = {(f.location.row, f.location.column): f.expected for f in result.errors}
     assert found == {(3, 5): "22,9%", (3, 7): "-54"}
+
+
+def test_the_date_line_of_a_generated_report_is_checked_in_its_header_cell(tmp_path):
+    from tests.audit.helpers import edit_docx, report_bytes
+
+    path = tmp_path / "01.docx"
+    path.write_bytes(edit_docx(report_bytes("01", "2023-H1"), "ngày 05 tháng 7 năm 2023", "ngày 5 tháng 07 năm 2023"))
+    [warning] = audit_path(path).warnings
+    assert warning.kind == DATE_LINE and warning.expected == "ngày 05 tháng 7 năm 2023"
+    assert warning.location.table == 1 and warning.quote == "ngày 5 tháng 07 năm 2023"
