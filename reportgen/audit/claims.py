@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from reportgen import vi
 from reportgen.audit import findings as F
@@ -21,7 +21,6 @@ from reportgen.audit.findings import Finding
 from reportgen.audit.numbers import COMMA_THOUSANDS, DECIMAL_POINT, ENGLISH, parse_vi
 from reportgen.audit.phrases import Num, Sentence, fold, sentences_of, unit_key
 from reportgen.audit.text import Block, Draft
-from reportgen.figures import ratio_percent
 from reportgen.i18n import N_
 
 _QUOTE_LIMIT = 90
@@ -29,6 +28,13 @@ _DATE_LINE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4}
 
 MSG_PERCENT = N_("{value}/{target} is {right}; the draft says {printed}")
 MSG_CHANGE = N_("{value} − {prior} is {right}; the draft says {printed}")
+
+
+def ratio_percent(value, base) -> Decimal:
+    """value / base × 100, exact to 40 digits (rounded only when compared or printed)."""
+    with localcontext() as context:
+        context.prec = 40
+        return Decimal(value) * 100 / Decimal(base)
 
 
 def quote_between(text: str, start: int, end: int, *, tail_start: int | None = None) -> str:

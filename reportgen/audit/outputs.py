@@ -155,8 +155,8 @@ def commented_docx(draft: Draft, findings: list[Finding]) -> bytes:
                 document.add_heading(block.text, level=2)
             else:
                 document.add_paragraph(block.text)
-    # Figures not checked are listed on the HTML page; in Word they would bury the errors.
-    _add_comments(document, [f for f in findings if f.severity != NOT_CHECKED])
+    # Figures not checked get a comment too: they are what the reviewer checks by hand.
+    _add_comments(document, findings)
     buffer = io.BytesIO()
     document.save(buffer)
     return _normalized_zip(buffer.getvalue())

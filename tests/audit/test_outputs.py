@@ -63,6 +63,9 @@ def test_a_generated_report_keeps_its_formatting_and_gets_the_comment(tmp_path):
     document = docx.Document(str(docx_path))
     on_819 = [c.text for c in document.comments if anchored_text(document, c.comment_id) == "819"]
     assert any("rehab_compulsory" in text and "809" in text for text in on_819)
+    # the clerk's own counts the dataset cannot judge carry a "not checked" comment
+    on_05 = [c.text for c in document.comments if anchored_text(document, c.comment_id) == "05"]
+    assert on_05 and all(text.startswith("chưa kiểm tra") for text in on_05)
     original = docx.Document(str(path))
     assert [p.text for p in document.paragraphs] == [p.text for p in original.paragraphs]
     assert [s.name for s in document.styles] == [s.name for s in original.styles]
