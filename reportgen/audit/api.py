@@ -7,6 +7,8 @@ from pathlib import Path
 from reportgen.audit.claims import check_draft
 from reportgen.audit.findings import ERROR, NOT_CHECKED, WARNING, Finding, Location
 from reportgen.audit.text import AuditInputError, Block, Draft, read_draft
+from reportgen.errors import InvalidRequest
+from reportgen.i18n import N_
 
 
 
@@ -55,9 +57,11 @@ def _deduplicated(findings: list[Finding]) -> list[Finding]:
 
 
 def audit_draft(draft: Draft, *, dataset=None, book=None, unit: str | None = None,
-                period=None) -> AuditResult:
+                period=None, templates=None) -> AuditResult:
     """Check a read draft; with a dataset (and its FigureBook, unit and period), also
-    compare every figure it can match with the figures reportgen computes."""
+    compare every figure it can match with the figures reportgen computes. `templates`
+    (reportgen.resources.Templates): the ones the reports are written with, by default
+    the dataset's own override folder or the shipped ones."""
     extra_units: tuple[str, ...] = ()
     if dataset is not None:
         extra_units = tuple(sorted({i.unit for i in dataset.indicators.values() if i.unit}))
@@ -67,8 +71,11 @@ def audit_draft(draft: Draft, *, dataset=None, book=None, unit: str | None = Non
         from reportgen.figures import FigureBook
 
         if unit is None or period is None:
-            raise ValueError("a dataset audit needs the unit and the period")
-        findings += check_against_dataset(draft, dataset, book or FigureBook(dataset), unit, period)
+            raise InvalidRequest(N_("--dataset needs the draft's --period and --unit (e.g. --period 2023-H1 --unit 01)"))
+        if unit not in dataset.units:
+            raise InvalidRequest(N_("unknown unit code: {unit} (see the units table)"), unit=unit)
+        findings += check_against_dataset(draft, dataset, book or FigureBook(dataset), unit, period,
+                                          templates)
     ordered = sorted(_deduplicated(findings), key=Finding.sort_key)
     return AuditResult(draft, tuple(ordered), dataset is not None)
 

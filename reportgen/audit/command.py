@@ -44,35 +44,31 @@ def _usage(message: str, **params) -> int:
 
 
 def _load(args):
-    """(dataset, book, period, exit code or None)."""
-    from reportgen.dataset import load_dataset
-    from reportgen.figures import FigureBook
+    """(checked dataset, period, exit code or None)."""
+    from reportgen.errors import DatasetInvalid
     from reportgen.periods import Period, PeriodError
-    from reportgen.problems import DatasetError
+    from reportgen.validate import load_and_validate
 
     try:
         period = Period.parse(args.period)
     except PeriodError:
-        return None, None, None, _usage(
+        return None, None, _usage(
             N_("not a period code: {period} (write 2023-H1, 2023-9M, 2023-Y or 2023-Q3)"), period=args.period)
     try:
-        result = load_dataset(args.dataset)
-    except DatasetError as error:
-        problems = error.problems
-        result = None
+        checked = load_and_validate(args.dataset)
+    except DatasetInvalid as error:
+        problems, checked = error.problems, None
     else:
-        problems = result.problems
-    errors = [p for p in problems if p.is_error]
-    if result is None or result.dataset is None or errors:
-        for problem in errors or problems:
+        problems = checked.errors
+    if checked is None or checked.dataset is None or problems:
+        for problem in problems:
             print(problem.describe(), file=sys.stderr)
         print(_(N_("{dataset}: the dataset cannot be used for the audit; fix it first "
                    "(reportgen validate {dataset})"), dataset=args.dataset), file=sys.stderr)
-        return None, None, None, EXIT_FOUND
-    dataset = result.dataset
-    if args.unit not in dataset.units:
-        return None, None, None, _usage(N_("unknown unit code: {unit} (see the units table)"), unit=args.unit)
-    return dataset, FigureBook(dataset), period, None
+        return None, None, EXIT_FOUND
+    if args.unit not in checked.dataset.units:
+        return None, None, _usage(N_("unknown unit code: {unit} (see the units table)"), unit=args.unit)
+    return checked, period, None
 
 
 def run(args) -> int:
@@ -88,16 +84,17 @@ def run(args) -> int:
     if args.dataset is not None:
         if not args.period or not args.unit:
             return _usage(N_("--dataset needs the draft's --period and --unit (e.g. --period 2023-H1 --unit 01)"))
-        dataset, book, period, failure = _load(args)
+        checked, period, failure = _load(args)
         if failure is not None:
             return failure
-        options = {"dataset": dataset, "book": book, "unit": args.unit, "period": period}
+        options = {"dataset": checked.dataset, "book": checked.book, "unit": args.unit,
+                   "period": period, "templates": checked.templates}
     elif args.period or args.unit:
         return _usage(N_("--period and --unit compare with a dataset: give --dataset too"))
     try:
         draft = read_draft(args.draft)
     except AuditInputError as error:
-        print(f"reportgen audit: {_(error.message, **error.params)}", file=sys.stderr)
+        print(f"reportgen audit: {error.translated()}", file=sys.stderr)
         return EXIT_FOUND
     result = audit_draft(draft, **options)
     if args.json:

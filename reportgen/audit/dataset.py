@@ -34,13 +34,15 @@ MIN_PREFIX = 2  # words right before the number that must agree
 MIN_SCORE = 3   # agreeing words before and after, together
 
 
-def _text_templates_dir():
-    try:
-        from reportgen.resources import TEMPLATES_DIR
-    except ImportError:  # layouts before resources.py
-        from pathlib import Path
-        TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
-    return TEMPLATES_DIR / "text"
+def effective_templates(dataset, templates=None):
+    """The templates the dataset's reports are written with: the given ones, else the
+    dataset's own override folder (`templates:` in its settings), else the shipped ones."""
+    from reportgen.resources import SHIPPED, dataset_templates
+
+    if templates is not None:
+        return templates
+    found, problems = dataset_templates(dataset)
+    return SHIPPED if problems else found
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,9 @@ def _common_head(a: tuple[str, ...], b: tuple[str, ...]) -> int:
 
 # ------------------------------------------------------------------ shapes from templates
 
-def _environment(percent_decimals: int) -> jinja2.Environment:
+def _environment(percent_decimals: int, templates) -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_text_templates_dir())),
+        loader=jinja2.FileSystemLoader([str(p) for p in templates.folders("text")]),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True)
     vi.register(environment, percent_decimals=percent_decimals)
@@ -133,11 +135,11 @@ def _narrative_sentences(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=16)
-def _shapes_cached(dataset_key: int, period_kind: str, year: int, dataset_ref) -> tuple[Shape, ...]:
+def _shapes_cached(dataset_key: int, period_kind: str, year: int, dataset_ref, templates) -> tuple[Shape, ...]:
     dataset = dataset_ref()
     figures, roles = _sentinel_figures(dataset)
     top = {code: fig for code, fig in figures.items() if not fig.indicator.parent}
-    environment = _environment(dataset.settings.percent_decimals)
+    environment = _environment(dataset.settings.percent_decimals, templates)
     period = Period(year, period_kind)
     template = environment.get_template("annual.md.j2" if period_kind == "Y" else "semiannual.md.j2")
     shapes: set[Shape] = set()
@@ -178,8 +180,10 @@ class _Ref:
         return isinstance(other, _Ref) and other.dataset is self.dataset
 
 
-def template_shapes(dataset, period: Period) -> tuple[Shape, ...]:
-    return _shapes_cached(id(dataset), period.kind, period.year, _Ref(dataset))
+def template_shapes(dataset, period: Period, templates=None) -> tuple[Shape, ...]:
+    """Every indicator's sentence shapes, from the templates its reports are written with."""
+    return _shapes_cached(id(dataset), period.kind, period.year, _Ref(dataset),
+                          effective_templates(dataset, templates))
 
 
 def match_indicator(shapes: tuple[Shape, ...], prefix, suffix, unit: str | None) -> str | None:
@@ -212,9 +216,9 @@ def match_indicator(shapes: tuple[Shape, ...], prefix, suffix, unit: str | None)
 # ------------------------------------------------------------------ the comparison
 
 class DatasetAudit:
-    def __init__(self, dataset, book: FigureBook, unit: str, period: Period):
+    def __init__(self, dataset, book: FigureBook, unit: str, period: Period, templates=None):
         self.dataset, self.book, self.unit, self.period = dataset, book, unit, period
-        self.shapes = template_shapes(dataset, period)
+        self.shapes = template_shapes(dataset, period, templates)
         self.unit_name = dataset.units[unit].name
         self.extra_units = tuple(sorted({i.unit for i in dataset.indicators.values() if i.unit}))
 
@@ -521,5 +525,6 @@ def _signed_words(delta, formatter) -> str:
     return ("tăng " if delta > 0 else "giảm ") + formatter(abs(delta))
 
 
-def check_against_dataset(draft: Draft, dataset, book: FigureBook, unit: str, period: Period) -> list[Finding]:
-    return DatasetAudit(dataset, book, unit, period).check(draft)
+def check_against_dataset(draft: Draft, dataset, book: FigureBook, unit: str, period: Period,
+                          templates=None) -> list[Finding]:
+    return DatasetAudit(dataset, book, unit, period, templates).check(draft)

@@ -18,6 +18,7 @@ from typing import Iterator
 from lxml import etree
 
 from reportgen.audit.findings import Location
+from reportgen.errors import InputFileError
 from reportgen.i18n import N_
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -35,13 +36,8 @@ _BREAKS = {w("br"): "\n", w("cr"): "\n", w("tab"): "\t", w("ptab"): "\t", w("noB
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
-class AuditInputError(Exception):
+class AuditInputError(InputFileError):
     """A draft the audit cannot read; the message id names the file and what to do."""
-
-    def __init__(self, message: str, **params: object):
-        super().__init__(message)
-        self.message = message
-        self.params = params
 
 
 @dataclass(frozen=True)
