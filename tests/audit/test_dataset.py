@@ -130,3 +130,36 @@ def test_a_claim_the_dataset_cannot_judge_is_not_checked(tmp_path):
     assert result.errors == []
     [unchecked] = result.not_checked
     assert unchecked.quote == "50,0%" and unchecked.indicator == "methadone_new"
+
+
+def test_an_office_template_override_gives_its_own_sentence_shapes(tmp_path):
+    """A dataset whose `templates:` folder rewords a sentence: its reports still audit
+    clean, and a figure changed in the reworded sentence is still found."""
+    from reportgen.compose import ComposeOptions, compose_report
+    from reportgen.render.docx import render_docx
+    from reportgen.resources import TEMPLATES_DIR
+    from reportgen.validate import load_and_validate
+    from tests.dataset_factory import copy_sample
+
+    folder = copy_sample(tmp_path)
+    office = folder / "office" / "text"
+    office.mkdir(parents=True)
+    shipped = (TEMPLATES_DIR / "text" / "_report.md.j2").read_text(encoding="utf-8")
+    old = "Xác định tình trạng nghiện ma túy cho {{ say.amount(x) }} người"
+    assert old in shipped
+    (office / "_report.md.j2").write_text(
+        shipped.replace(old, "Các cơ sở y tế đã làm thủ tục khẳng định nghiện đối với {{ say.amount(x) }} người"),
+        encoding="utf-8")
+    with (folder / "dataset.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("\ntemplates: office\n")
+    checked = load_and_validate(folder)
+    assert checked.ok, [p.describe() for p in checked.errors]
+    model = compose_report(checked.dataset, checked.book, "01", H1, ComposeOptions(templates=checked.templates))
+    path = tmp_path / "01.docx"
+    path.write_bytes(render_docx(model, templates=checked.templates))
+    options = {"dataset": checked.dataset, "book": checked.book, "unit": "01", "period": H1}
+    clean = audit_path(path, **options)
+    assert clean.errors == [] and not [f for f in clean.not_checked if "466" in f.quote]
+    path.write_bytes(edit_docx(path.read_bytes(), "khẳng định nghiện đối với 466", "khẳng định nghiện đối với 476"))
+    [error] = audit_path(path, **options).errors
+    assert (error.indicator, error.expected) == ("addiction_assessed", "466")
