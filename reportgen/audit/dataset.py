@@ -5,8 +5,10 @@ sentence shapes: the templates are rendered with a sentinel figure per indicator
 the words around each sentinel ("… tổ chức cai nghiện bắt buộc cho ⟨v⟩/⟨t⟩ người, đạt
 …") become that indicator's shape; the catalogue's names give one more shape each
 ("Số người được tổ chức cai nghiện bắt buộc: ⟨v⟩") and name the rows of tables. A
-draft's count matches the shape whose words before it (and after it) agree best; a tie
-between two indicators, or too few agreeing words, leaves the figure "not checked".
+draft's count matches the shape whose words before it (and after it) agree best; failing
+that, the indicator of the same unit whose distinctive word pairs ("tự nguyện", "liên
+ngành") its clause uses, clearly more than any other's. A tie, or too little agreement,
+leaves the figure "not checked": it is listed, never passed.
 """
 from __future__ import annotations
 
@@ -213,12 +215,69 @@ def match_indicator(shapes: tuple[Shape, ...], prefix, suffix, unit: str | None)
     return ranked[0][0]
 
 
+# ------------------------------------------------------------------ second tier: keywords
+
+_KEY_WORDS = 5  # words on each side of a shape's number that carry its meaning
+
+
+def _bigrams(words) -> set[tuple[str, str]]:
+    return set(zip(words, words[1:]))
+
+
+@dataclass(frozen=True)
+class KeywordIndex:
+    """Word pairs that only one indicator's shapes and name use ("tự nguyện", "dạy nghề",
+    "liên ngành 178"), and each indicator's unit."""
+
+    distinctive: dict[str, frozenset]
+    units: dict[str, str | None]
+
+
+def keyword_index(dataset, shapes: tuple[Shape, ...]) -> KeywordIndex:
+    pairs: dict[str, set] = {}
+    top = {spec.code for spec in dataset.indicators.values() if not spec.parent}
+    for shape in shapes:
+        if shape.indicator not in top:
+            continue  # parts are matched by their names inside "(trong đó, …)"
+        words = shape.prefix[-_KEY_WORDS:] + ("#",) + shape.suffix[:_KEY_WORDS]
+        pairs.setdefault(shape.indicator, set()).update(b for b in _bigrams(words) if "#" not in b)
+    for spec in dataset.indicators.values():
+        if not spec.parent:
+            pairs.setdefault(spec.code, set()).update(_bigrams(_words(spec.name)))
+    owners: dict[tuple, set] = {}
+    for code, found in pairs.items():
+        for pair in found:
+            owners.setdefault(pair, set()).add(code)
+    distinctive = {code: frozenset(p for p in found if len(owners[p]) == 1) for code, found in pairs.items()}
+    units = {code: unit_key(dataset.indicators[code].unit) for code in top}
+    return KeywordIndex(distinctive, units)
+
+
+MIN_KEYWORDS = 2
+
+
+def keyword_match(index: KeywordIndex, words: tuple[str, ...], unit: str | None) -> str | None:
+    """The indicator whose distinctive word pairs the draft's clause uses, when its unit is
+    the draft's own, at least MIN_KEYWORDS pairs agree and no other indicator comes close."""
+    if unit is None or unit in NEUTRAL_UNITS:
+        return None
+    found = _bigrams(words)
+    scores = sorted(((len(pairs & found), code) for code, pairs in index.distinctive.items()
+                     if index.units.get(code) == unit), reverse=True)
+    if not scores or scores[0][0] < MIN_KEYWORDS:
+        return None
+    if len(scores) > 1 and scores[1][0] * 2 > scores[0][0]:
+        return None
+    return scores[0][1]
+
+
 # ------------------------------------------------------------------ the comparison
 
 class DatasetAudit:
     def __init__(self, dataset, book: FigureBook, unit: str, period: Period, templates=None):
         self.dataset, self.book, self.unit, self.period = dataset, book, unit, period
         self.shapes = template_shapes(dataset, period, templates)
+        self.keywords = keyword_index(dataset, self.shapes)
         self.unit_name = dataset.units[unit].name
         self.extra_units = tuple(sorted({i.unit for i in dataset.indicators.values() if i.unit}))
 
@@ -284,6 +343,13 @@ class DatasetAudit:
         for position, num in enumerate(candidates):
             prefix, suffix = window(sentence, num)
             code = match_indicator(self.shapes, prefix, suffix, unit_key(num.unit))
+            if code is None:
+                # The clause's own words: its window, or the whole sentence when this is
+                # its only figure ("Đội kiểm tra liên ngành 178 … đã kiểm tra 12 cuộc").
+                words = prefix + suffix
+                if len(candidates) == 1:
+                    words = tuple(sentence.words_between(0, len(sentence.tokens)))
+                code = keyword_match(self.keywords, words, unit_key(num.unit))
             end = (num.target or num).end
             quote = text[num.start:end]
             if num.unit:
