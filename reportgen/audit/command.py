@@ -27,10 +27,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS,
                         help="message language (default vi; env REPORTGEN_LANG)")
     parser.add_argument("draft", type=Path, help="the draft: .docx, .pdf, .txt or .md")
-    parser.add_argument("--dataset", type=Path, default=None, help="compare with this dataset's figures")
+    parser.add_argument("--dataset", type=Path, default=None, metavar="DATASET", help="compare with this dataset's figures")
     parser.add_argument("--period", default=None, help="with --dataset: the draft's period, e.g. 2023-H1")
     parser.add_argument("--unit", default=None, help="with --dataset: the reporting unit's code, e.g. 01")
-    parser.add_argument("--out", type=Path, default=None,
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="write DIR/<draft>.audit.docx (Word comments) and .audit.html")
     parser.add_argument("--json", action="store_true", help="print the findings as a JSON list")
     parser.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
