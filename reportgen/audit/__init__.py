@@ -11,7 +11,7 @@ the command without importing the audit's dependencies.
 from __future__ import annotations
 
 _API = {"AuditResult", "audit_draft", "audit_path"}
-_TEXT = {"AuditInputError", "Block", "Draft", "read_draft"}
+_TEXT = {"AuditInputError", "Block", "Draft", "read_draft", "read_draft_data"}
 _FINDINGS = {"Finding", "Location"}
 __all__ = sorted(_API | _TEXT | _FINDINGS)
 

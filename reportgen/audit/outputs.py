@@ -142,7 +142,7 @@ def commented_docx(draft: Draft, findings: list[Finding]) -> bytes:
     import docx
 
     if draft.kind == "docx":
-        document = docx.Document(str(draft.path))
+        document = docx.Document(io.BytesIO(draft.data) if draft.data else str(draft.path))
     else:
         document = docx.Document()
         properties = document.core_properties

@@ -11,7 +11,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -53,6 +53,7 @@ class Draft:
     path: Path
     kind: str  # "docx", "pdf", "text"
     blocks: tuple[Block, ...]
+    data: bytes = field(default=b"", repr=False, compare=False)  # the file as read (outputs copy it)
 
     @property
     def text(self) -> str:
@@ -158,7 +159,7 @@ def read_docx(path: Path, data: bytes) -> Draft:
     if body is None:
         raise AuditInputError(N_("{path}: not a valid DOCX file (it does not open as a Word document); "
                                  "save it again from Word as .docx"), path=path)
-    return Draft(path, "docx", tuple(block for block, _element in docx_blocks(body)))
+    return Draft(path, "docx", tuple(block for block, _element in docx_blocks(body)), data)
 
 
 def read_pdf(path: Path, data: bytes) -> Draft:
@@ -196,7 +197,7 @@ def read_pdf(path: Path, data: bytes) -> Draft:
     if not blocks:
         raise AuditInputError(N_("{path}: the PDF has no text to read (a scan?); audit the DOCX, "
                                  "or a PDF with a text layer"), path=path)
-    return Draft(path, "pdf", tuple(blocks))
+    return Draft(path, "pdf", tuple(blocks), data)
 
 
 # Three figures in a row with nothing but spaces between them: table columns, not prose.
@@ -253,16 +254,13 @@ def read_text(path: Path, data: bytes, markdown: bool) -> Draft:
         if heading:
             chunk = chunk.lstrip("#").strip()
         blocks.append(Block(Location(len(blocks), paragraph=len(blocks) + 1), chunk, heading))
-    return Draft(path, "text", tuple(blocks))
+    return Draft(path, "text", tuple(blocks), data)
 
 
 def read_draft(path: Path) -> Draft:
     """Read DRAFT (.docx, .pdf, .txt, .md) or raise AuditInputError saying why not."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise AuditInputError(N_("{path}: the audit reads .docx, .pdf, .txt or .md drafts, not "
-                                 "\"{suffix}\""), path=path, suffix=path.suffix or path.name)
+    _check_suffix(path)
     if not path.exists():
         raise AuditInputError(N_("{path}: no such file"), path=path)
     if path.is_dir():
@@ -272,8 +270,23 @@ def read_draft(path: Path) -> Draft:
     except OSError as error:
         raise AuditInputError(N_("{path}: cannot be read ({reason})"), path=path,
                               reason=error.strerror or type(error).__name__)
+    return read_draft_data(path, data)
+
+
+def read_draft_data(name: str | Path, data: bytes) -> Draft:
+    """A draft from its bytes (an upload); `name` gives its suffix and its name in messages."""
+    path = Path(name)
+    suffix = _check_suffix(path)
     if suffix == ".docx":
         return read_docx(path, data)
     if suffix == ".pdf":
         return read_pdf(path, data)
     return read_text(path, data, markdown=suffix == ".md")
+
+
+def _check_suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise AuditInputError(N_("{path}: the audit reads .docx, .pdf, .txt or .md drafts, not "
+                                 "\"{suffix}\""), path=path, suffix=path.suffix or path.name)
+    return suffix

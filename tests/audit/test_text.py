@@ -110,3 +110,18 @@ def test_a_pdf_without_text_is_refused(tmp_path):
     with pytest.raises(AuditInputError) as raised:
         read_draft(path)
     assert "no text" in raised.value.message
+
+
+def test_a_draft_from_its_bytes_reads_and_comments_like_the_file(tmp_path):
+    from reportgen.audit import audit_draft, read_draft_data
+    from reportgen.audit.outputs import commented_docx
+
+    path = write_docx(tmp_path / "upload.docx", ["Vận động 54/30 người vào cai nghiện, đạt 184% kế hoạch."])
+    data = path.read_bytes()
+    path.unlink()  # an upload: no file on disk
+    result = audit_draft(read_draft_data("upload.docx", data))
+    assert [f.expected for f in result.errors] == ["180%"]
+    commented = docx.Document(__import__("io").BytesIO(commented_docx(result.draft, list(result.findings))))
+    assert len(list(commented.comments)) == 1
+    with pytest.raises(AuditInputError):
+        read_draft_data("upload.odt", data)
