@@ -5,12 +5,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.audit.claims import check_draft
-from reportgen.audit.findings import ERROR, NOT_CHECKED, WARNING, Finding, Location
-from reportgen.audit.text import AuditInputError, Block, Draft, read_draft
+from reportgen.audit.findings import ERROR, NOT_CHECKED, WARNING, Finding
+from reportgen.audit.text import Draft, read_draft
 from reportgen.errors import InvalidRequest
 from reportgen.i18n import N_
-
-
 
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from reportgen.audit.numbers import NUMBER, Number, parse_number
+from reportgen.audit.numbers import Number, parse_number
 
 # Count nouns a figure is followed by (lower case; longest first when matching).
 UNIT_WORDS = (
@@ -44,7 +44,7 @@ def unit_key(unit: str | None) -> str | None:
     if not unit:
         return None
     key = " ".join(fold(unit).replace(",", " ").split())
-    if key.startswith("luot ") :
+    if key.startswith("luot "):
         key = key[5:]
     return UNIT_SYNONYMS.get(key, key)
 
@@ -298,6 +298,3 @@ def _closed_before(tokens: list[Token], depths: list[int], opening: int, positio
 def sentences_of(text: str, extra_units: tuple[str, ...] = ()) -> list[Sentence]:
     return [parse_sentence(text, start, end, extra_units) for start, end in split_sentences(text)]
 
-
-def number_tokens(text: str) -> list[re.Match]:
-    return list(NUMBER.finditer(text))

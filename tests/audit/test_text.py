@@ -2,8 +2,6 @@
 PDF text by page, TXT lines and Markdown paragraphs; unreadable input is a clear error."""
 from __future__ import annotations
 
-import copy
-
 import docx
 import pytest
 from docx.oxml import parse_xml
