@@ -374,12 +374,43 @@ def _cell_number(row: dict[int, Block], column: int | None):
     return parse_vi(row[column].text)
 
 
+def _is_total_row(row: dict[int, Block]) -> bool:
+    return any(fold(block.text.strip()) == "tong cong" for block in row.values())
+
+
+def total_claims(columns: dict[str, int], body) -> list[Finding]:
+    """The "Tổng cộng" row adds up the rows above it (results, same period, changes;
+    plans are left out: a parent's plan may be set on its own)."""
+    found = []
+    for index, (_number, row) in enumerate(body):
+        if not _is_total_row(row):
+            continue
+        above = [r for _n, r in body[:index] if not _is_total_row(r)]
+        for name in ("value", "prior", "change"):
+            column = columns.get(name)
+            cell = row.get(column) if column is not None else None
+            total = _cell_number(row, column)
+            if cell is None or total is None:
+                continue
+            amounts = [_cell_number(r, column) for r in above]
+            present = [a for a in amounts if a is not None]
+            if not present or sum(present) == total:
+                continue
+            expected = vi.format_signed(sum(present)) if name == "change" else vi.format_value(sum(present))
+            found.append(Finding.make(
+                F.PARTS_SUM, F.ERROR, cell.location, cell.text.strip(), expected,
+                N_("the rows above add up to {sum}, the total row says {total}"),
+                span=(0, len(cell.text)), sum=expected, total=cell.text.strip()))
+    return found
+
+
 def table_claims(draft: Draft) -> list[Finding]:
     found = []
     for cells in tables_of(draft).values():
         columns, body = table_rows(cells)
         if not columns:
             continue
+        found += total_claims(columns, body)
         for _number, row in body:
             value = _cell_number(row, columns.get("value"))
             if value is None:

@@ -257,6 +257,23 @@ def keyword_index(dataset, shapes: tuple[Shape, ...]) -> KeywordIndex:
 MIN_KEYWORDS = 2
 
 
+def keyword_window(sentence: Sentence, num: Num) -> tuple[str, ...]:
+    """The words of a figure's own clause: up to _WINDOW words each side, stopping at the
+    neighbouring figures (a number without a count noun, "liên ngành 178", is no stop)."""
+    def stops(other: Num) -> bool:
+        return other is not num and other is not num.target and not (other.date or other.year) \
+            and (other.unit is not None or other.percent)
+
+    before = [o for o in sentence.nums if o.token < num.token and stops(o)]
+    start = ((before[-1].unit_end or before[-1].token + 1) + (1 if before[-1].percent else 0)) if before else 0
+    last = num.target if num.target is not None else num
+    after_start = last.unit_end or last.token + 1
+    after = [o.token for o in sentence.nums if o.token >= after_start and stops(o)]
+    stop = after[0] if after else len(sentence.tokens)
+    return (tuple(sentence.words_between(start, num.token))[-_WINDOW:]
+            + tuple(sentence.words_between(after_start, stop))[:_WINDOW])
+
+
 def keyword_match(index: KeywordIndex, words: tuple[str, ...], unit: str | None) -> str | None:
     """The indicator whose distinctive word pairs the draft's clause uses, when its unit is
     the draft's own, at least MIN_KEYWORDS pairs agree and no other indicator comes close."""
@@ -279,7 +296,6 @@ class DatasetAudit:
         self.dataset, self.book, self.unit, self.period = dataset, book, unit, period
         self.shapes = template_shapes(dataset, period, templates)
         self.keywords = keyword_index(dataset, self.shapes)
-        self.unit_name = dataset.units[unit].name
         self.extra_units = tuple(sorted({i.unit for i in dataset.indicators.values() if i.unit}))
 
     # -- helpers
@@ -345,12 +361,7 @@ class DatasetAudit:
             prefix, suffix = window(sentence, num)
             code = match_indicator(self.shapes, prefix, suffix, unit_key(num.unit))
             if code is None:
-                # The clause's own words: its window, or the whole sentence when this is
-                # its only figure ("Đội kiểm tra liên ngành 178 … đã kiểm tra 12 cuộc").
-                words = prefix + suffix
-                if len(candidates) == 1:
-                    words = tuple(sentence.words_between(0, len(sentence.tokens)))
-                code = keyword_match(self.keywords, words, unit_key(num.unit))
+                code = keyword_match(self.keywords, keyword_window(sentence, num), unit_key(num.unit))
             end = (num.target or num).end
             quote = text[num.start:end]
             if num.unit:

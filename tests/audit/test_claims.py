@@ -168,6 +168,18 @@ def test_table_rows_recompute_their_percentage_and_change(tmp_path):
     assert found == {(3, 5): "22,9%", (3, 7): "-54"}
 
 
+def test_a_total_row_adds_up_the_rows_above_it(tmp_path):
+    table = [["STT", "Đơn vị", "Kế hoạch năm 2023", "Thực hiện 6 tháng đầu năm 2023",
+              "Tỷ lệ % so với KH", "Cùng kỳ năm 2022", "Tăng (+), giảm (-)"],
+             ["1", "Quận Ba Đình", "44", "27", "61,4%", "22", "+5"],
+             ["2", "Quận Hoàn Kiếm", "40", "25", "62,5%", "15", "+10"],
+             ["", "Tổng cộng", "84", "53", "63,1%", "37", "+16"]]
+    result = audit_text(tmp_path, "Biểu 1.", table=table)
+    found = {(f.location.row, f.location.column): (f.kind, f.expected) for f in result.errors}
+    # 53/84 is 63,1%: the total row's own ratio holds; its result and change do not add up
+    assert found == {(4, 4): (PARTS_SUM, "52"), (4, 7): (PARTS_SUM, "+15")}
+
+
 def test_the_date_line_of_a_generated_report_is_checked_in_its_header_cell(tmp_path):
     from tests.audit.helpers import edit_docx, report_bytes
 
