@@ -31,7 +31,7 @@ from reportgen.figures import FigureBook
 from reportgen.i18n import N_
 from reportgen.periods import Period
 
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[^\W_]+")  # words and the numbers inside names ("Chỉ tiêu bổ sung số 9")
 _SENTINEL_BASE = 7_000_000
 _WINDOW = 8
 MIN_PREFIX = 2  # words right before the number that must agree
@@ -73,13 +73,21 @@ def window(sentence: Sentence, num: Num) -> tuple[tuple[str, ...], tuple[str, ..
         if other.date or other.year:
             continue  # "tính đến ngày 14/6/2023 là ⟨v⟩": a date is part of the words
         previous_end = max(previous_end, (other.unit_end or other.token + 1) + (1 if other.percent else 0))
-    prefix = tuple(sentence.words_between(previous_end, num.token))[-_WINDOW:]
+    prefix = _window_words(sentence, previous_end, num.token)[-_WINDOW:]
     last = num.target if num.target is not None else num
     start = last.unit_end or last.token + 1
     following = [n.token for n in sentence.nums if n.token >= start]
     stop = following[0] if following else len(sentence.tokens)
-    suffix = tuple(sentence.words_between(start, stop))[:_WINDOW]
+    suffix = _window_words(sentence, start, stop)[:_WINDOW]
     return prefix, suffix
+
+
+def _window_words(sentence: Sentence, first: int, last: int) -> tuple[str, ...]:
+    """Folded words of tokens[first:last], with the numbers that are no figure (dates,
+    years, "số 9" of a name) kept as words: they tell "Chỉ tiêu bổ sung số 9" from "số 10"."""
+    dates = {n.token for n in sentence.nums if n.date or n.year}
+    return tuple(t.key if t.kind == "word" else t.text for index, t in enumerate(sentence.tokens[first:last], first)
+                 if t.kind == "word" or index in dates)
 
 
 def _common_tail(a: tuple[str, ...], b: tuple[str, ...]) -> int:
@@ -459,37 +467,52 @@ class DatasetAudit:
         return found
 
     # -- tables
-    def _row_subject(self, row: dict[int, Block], caption_code: str | None):
-        """(unit code, indicator code) a table row reports, or None."""
-        names = {fold(spec.name): spec.code for spec in self.dataset.indicators.values()}
+    def _row_subject(self, row: dict[int, Block], caption_code: str | None, current: str | None):
+        """(unit code, indicator code, what the row is) for a table row, or None. A summary
+        row names its indicator ("Số người …"), a part row ("- Trong đó: nữ") one of the
+        parts of the indicator above it; a unit table's rows name units under the
+        indicator of its caption."""
+        tops: dict[str, list[str]] = {}
+        for spec in self.dataset.indicators.values():
+            if not spec.parent:
+                tops.setdefault(fold(spec.name), []).append(spec.code)
         units = {fold(u.name): u.code for u in self.dataset.units.values()}
         for block in row.values():
             key = fold(block.text.strip())
-            for lead in ("- trong do: ", "trong do: ", "- "):
+            part = False
+            for lead in ("- trong do: ", "trong do: "):
                 if key.startswith(lead):
-                    key = key[len(lead):]
-            if key in names:
-                return self.unit, names[key]
+                    key, part = key[len(lead):], True
+            if part:
+                if current is None:
+                    return None
+                codes = [p.code for p in self.dataset.parts_of(current) if fold(p.name) == key]
+                return (self.unit, codes[0], "part") if len(codes) == 1 else None
+            if key in tops:
+                codes = tops[key]
+                return (self.unit, codes[0], "top") if len(codes) == 1 else None
             if caption_code is not None:
                 if key in units:
-                    return units[key], caption_code
+                    return units[key], caption_code, "unit"
                 if key == "tong cong":
-                    return self.unit, caption_code
+                    return self.unit, caption_code, "total"
                 if key.startswith("cac don vi truc thuoc"):
-                    return self.unit, caption_code, True
+                    return self.unit, caption_code, "own"
         return None
 
     def _caption_code(self, draft: Draft, cells: dict) -> str | None:
+        """The indicator a unit table is about, from its caption "Biểu 1. <name> (<unit>)"."""
         first = min(block.location.block for block in cells.values())
-        names = sorted(((fold(spec.name), spec.code) for spec in self.dataset.indicators.values()),
-                       key=lambda item: -len(item[0]))
+        names: dict[str, list[str]] = {}
+        for spec in self.dataset.indicators.values():
+            if not spec.parent:
+                names.setdefault(fold(spec.name), []).append(spec.code)
         for block in reversed(draft.blocks[max(0, first - 3):first]):
             if block.location.table is not None:
                 break
-            key = fold(block.text)
-            for name, code in names:
-                if name in key:
-                    return code
+            match = re.match(r"^bieu \d+\.\s*(.*?)\s*(\([^()]*\))?$", fold(block.text.strip()))
+            if match and len(names.get(match.group(1), ())) == 1:
+                return names[match.group(1)][0]
         return None
 
     def _tables(self, draft: Draft) -> list[Finding]:
@@ -499,21 +522,25 @@ class DatasetAudit:
             if not columns:
                 continue
             caption_code = self._caption_code(draft, cells)
+            current = None
             for _row_number, row in body:
                 value_cell = row.get(columns["value"])
+                subject = self._row_subject(row, caption_code, current)
+                if subject is not None and subject[2] == "top":
+                    current = subject[1]
                 if value_cell is None or parse_vi(value_cell.text) is None:
                     continue
-                subject = self._row_subject(row, caption_code)
                 if subject is None:
                     found.append(Finding.make(
                         F.UNMATCHED, F.NOT_CHECKED, value_cell.location, value_cell.text.strip(), "",
                         N_("no indicator or unit matches this table row; it was not compared with the dataset"),
                         span=(0, len(value_cell.text))))
                     continue
-                if len(subject) == 3:
-                    found += self._own_row(row, columns, subject[1])
+                unit, code, kind = subject
+                if kind == "own":
+                    found += self._own_row(row, columns, code)
                 else:
-                    found += self._table_row(row, columns, *subject)
+                    found += self._table_row(row, columns, unit, code)
         return found
 
     def _own_row(self, row, columns, code: str) -> list[Finding]:
