@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from reportgen.i18n import N_, _, get_language, set_language
+from reportgen.i18n import N_, _, set_language
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 
@@ -36,6 +37,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
     parser.set_defaults(handler=run)
     return parser
+
+
+def _language(args) -> str:
+    """The language the messages are in (--lang, else REPORTGEN_LANG, else vi), for the
+    HTML page's lang attribute."""
+    language = getattr(args, "lang", None) or os.environ.get("REPORTGEN_LANG", "")
+    return language if language in ("vi", "en") else "vi"
 
 
 def _usage(message: str, **params) -> int:
@@ -107,7 +115,7 @@ def run(args) -> int:
             unchecked=len(result.not_checked)), file=sys.stderr)
     if args.out is not None:
         try:
-            written = write_outputs(draft, list(result.findings), args.out, language=get_language())
+            written = write_outputs(draft, list(result.findings), args.out, language=_language(args))
         except OSError as error:
             # Kept out of an f-string: pybabel cannot extract a message from inside one.
             message = _(N_("{path}: cannot write there ({reason})"), path=args.out,
