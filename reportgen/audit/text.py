@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -137,9 +136,14 @@ def docx_blocks(body) -> list[tuple[Block, object]]:
     return result
 
 
-def _document_part(data: bytes) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = set(package.namelist())
+def _document_part(source: bytes | Path, name: str) -> bytes:
+    """word/document.xml (or wherever the package's relationships put the main part),
+    read through the archive checks: entry count, names, sizes and ratios are bounded
+    before anything is inflated (reportgen.safety.archives)."""
+    from reportgen.safety.archives import CheckedZip
+
+    with CheckedZip(source, file=name) as package:
+        names = set(package.names())
         main = "word/document.xml"
         if "_rels/.rels" in names:
             rels = etree.fromstring(package.read("_rels/.rels"), _PARSER)
@@ -149,17 +153,23 @@ def _document_part(data: bytes) -> bytes:
         return package.read(main)
 
 
-def read_docx(path: Path, data: bytes) -> Draft:
+def read_docx(path: Path, data: bytes | None) -> Draft:
+    """A DOCX draft, from its bytes, or (data None) from the file, never read whole."""
+    from reportgen.safety.limits import LimitExceeded, SafetyError
+
     try:
-        root = etree.fromstring(_document_part(data), _PARSER)
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError):
+        root = etree.fromstring(_document_part(data if data is not None else path, path.name), _PARSER)
+    except LimitExceeded as error:
+        raise AuditInputError(N_("{path}: the DOCX is refused: {reason}"), path=path,
+                              reason=error.describe())
+    except (SafetyError, etree.XMLSyntaxError, ValueError):
         raise AuditInputError(N_("{path}: not a valid DOCX file (it does not open as a Word document); "
                                  "save it again from Word as .docx"), path=path)
     body = root.find(w("body"))
     if body is None:
         raise AuditInputError(N_("{path}: not a valid DOCX file (it does not open as a Word document); "
                                  "save it again from Word as .docx"), path=path)
-    return Draft(path, "docx", tuple(block for block, _element in docx_blocks(body)), data)
+    return Draft(path, "docx", tuple(block for block, _element in docx_blocks(body)), data or b"")
 
 
 def read_pdf(path: Path, data: bytes) -> Draft:
@@ -265,6 +275,8 @@ def read_draft(path: Path) -> Draft:
         raise AuditInputError(N_("{path}: no such file"), path=path)
     if path.is_dir():
         raise AuditInputError(N_("{path}: is a folder; give the draft file"), path=path)
+    if path.suffix.lower() == ".docx":
+        return read_docx(path, None)  # through the archive checks, never read whole
     try:
         data = path.read_bytes()
     except OSError as error:

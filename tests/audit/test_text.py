@@ -123,3 +123,16 @@ def test_a_draft_from_its_bytes_reads_and_comments_like_the_file(tmp_path):
     assert len(list(commented.comments)) == 1
     with pytest.raises(AuditInputError):
         read_draft_data("upload.odt", data)
+
+
+def test_a_docx_bomb_is_refused_before_anything_is_inflated(tmp_path):
+    from tests.hostile.bombs import docx_with_unused_entry, lying_zip
+
+    bomb = docx_with_unused_entry(tmp_path / "bomb.docx", size=300 * 1024 * 1024)  # sparse on disk
+    with pytest.raises(AuditInputError) as raised:
+        read_draft(bomb)
+    assert "refused" in raised.value.message and "archive_entry_bytes" in raised.value.params["reason"]
+    liar = lying_zip(tmp_path / "liar.docx")
+    with pytest.raises(AuditInputError) as raised:
+        read_draft(liar)
+    assert "not a valid DOCX" in raised.value.message
