@@ -65,10 +65,8 @@ def test_every_sample_report_audits_clean(tmp_path, period):
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    try:
-        from reportgen.testing.synth import generate_dataset
-    except ImportError:
-        from reportgen.synth import generate_dataset
+    from reportgen.testing.synth import generate_dataset
+
     folder = generate_dataset(tmp_path_factory.mktemp("synth") / "d", units=24, indicators=40, periods=3,
                               seed=13, depth=3)
     dataset = load_dataset(folder).dataset
