@@ -231,7 +231,7 @@ def same_period_clause(sentence: Sentence, change: Num) -> tuple[int, Num | None
     """After "tăng N …": the token index past "so với cùng kỳ [năm YYYY]" and the prior
     figure the draft states right there ("(536 người)", "là 536 người"), if any."""
     tokens = sentence.tokens
-    position = change.unit_end or change.token + 1
+    position = change.unit_end or change.token + (2 if change.percent else 1)
     words = [t.key for t in tokens[position:position + 4] if t.kind == "word"]
     if words[:4] != ["so", "voi", "cung", "ky"]:
         return None

@@ -188,3 +188,9 @@ def test_the_date_line_of_a_generated_report_is_checked_in_its_header_cell(tmp_p
     [warning] = audit_path(path).warnings
     assert warning.kind == DATE_LINE and warning.expected == "ngày 05 tháng 7 năm 2023"
     assert warning.location.table == 1 and warning.quote == "ngày 5 tháng 07 năm 2023"
+
+
+def test_a_change_as_a_percentage_of_the_stated_prior_figure(tmp_path):
+    [error] = audit_text(tmp_path, "Tổ chức cai nghiện cho 809 người, tăng 51,0% so với cùng kỳ "
+                                   "năm 2022 (536 người).").errors
+    assert error.kind == CHANGE and error.expected == "tăng 50,9%"

@@ -168,3 +168,10 @@ def test_an_office_template_override_gives_its_own_sentence_shapes(tmp_path):
     path.write_bytes(edit_docx(path.read_bytes(), "khẳng định nghiện đối với 466", "khẳng định nghiện đối với 476"))
     [error] = audit_path(path, **options).errors
     assert (error.indicator, error.expected) == ("addiction_assessed", "466")
+
+
+def test_a_change_as_a_percentage_is_compared_too(tmp_path):
+    path = write_docx(tmp_path / "d.docx", [
+        "Đã tổ chức cai nghiện bắt buộc cho 809/1.200 người, tăng 51,0% so với cùng kỳ năm 2022."])
+    [error] = audit_against(path).errors
+    assert (error.kind, error.expected) == (DATASET_CHANGE, "tăng 50,9%")  # 273/536 = 50,93…%
