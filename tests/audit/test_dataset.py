@@ -175,3 +175,15 @@ def test_a_change_as_a_percentage_is_compared_too(tmp_path):
         "Đã tổ chức cai nghiện bắt buộc cho 809/1.200 người, tăng 51,0% so với cùng kỳ năm 2022."])
     [error] = audit_against(path).errors
     assert (error.kind, error.expected) == (DATASET_CHANGE, "tăng 50,9%")  # 273/536 = 50,93…%
+
+
+def test_the_row_of_the_units_run_by_the_city_is_its_own_share(tmp_path):
+    # Biểu 1: "Các đơn vị trực thuộc Thành phố Hà Nội | | 62 | | 41 | +21" (the city's facilities)
+    path = tmp_path / "01.docx"
+    path.write_bytes(edit_docx(report_bytes("01", "2023-H1"), ">62<", ">63<", after="Các đơn vị trực thuộc"))
+    errors = audit_against(path).errors
+    own = [f for f in errors if f.kind == DATASET_VALUE]
+    assert [(f.indicator, f.expected) for f in own] == [("rehab_compulsory", "62")]
+    # and without the dataset the table itself no longer adds up (its change and its total)
+    plain = {f.expected for f in audit_path(path).errors}
+    assert "+22" in plain and "810" in plain
