@@ -86,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="dataset whose units and settings to copy (default: the sample)")
     init.add_argument("--sample", action="store_true",
                       help="write the shipped Hà Nội sample, figures included, to TARGET")
+    from reportgen.audit import command as audit_command  # the audit lives in one module:
+    audit_command.add_parser(commands)                     # add_parser + run (args.handler)
     return parser
 
 
@@ -98,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         environment_language = "vi"  # LANG-style values such as "fr_FR.UTF-8": the default
     set_language(getattr(args, "lang", None) or environment_language)
     handlers = {"validate": cmd_validate, "figures": cmd_figures, "build": cmd_build,
-                "diff": cmd_diff, "init": cmd_init}
+                "diff": cmd_diff, "init": cmd_init, "audit": lambda a: a.handler(a)}
     try:
         return handlers[args.command](args)
     except InvalidRequest as error:
