@@ -9,6 +9,7 @@ elsewhere, translated into the request's language, never a stack trace.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import threading
 from collections import OrderedDict
@@ -127,7 +128,9 @@ class Web:
                 archive = service.check_archive(data, name)
                 names = set(archive.namelist())
                 if "xl/workbook.xml" in names:
-                    relative, kind = "dataset.xlsx", "xlsx"
+                    # Kept under the clerk's own file name: the problems name the file.
+                    safe = re.match(r"^[\w][\w .,()+-]{0,100}\.xlsx$", name, re.IGNORECASE)
+                    relative, kind = (name if safe else "dataset.xlsx"), "xlsx"
                     (folder / relative).write_bytes(data)
                     path = folder / relative
                 else:
