@@ -55,6 +55,10 @@ class Settings:
     max_upload: int = DEFAULT_MAX_UPLOAD
     build_workers: int = 1  # builds at the same time; each uses `jobs` processes
     jobs: int | None = None
+    # Processes that parse and validate uploads. Parsing a workbook is a second of pure
+    # Python: in the server's own interpreter it would hold the GIL against every page
+    # request. 0 checks in the request's thread (the tests' default: no process start-up).
+    check_workers: int = 2
 
 
 class WebError(Exception):
@@ -85,6 +89,20 @@ class Web:
         self._cache: OrderedDict[str, service.Checked] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._load_locks: dict[str, threading.Lock] = {}
+        self._checker = None
+        if settings.check_workers:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._checker = ProcessPoolExecutor(max_workers=settings.check_workers,
+                                                mp_context=multiprocessing.get_context("spawn"))
+
+    def check(self, path: Path) -> service.Checked:
+        if self._checker is None:
+            return service.check_dataset(path)
+        import pickle
+
+        return pickle.loads(self._checker.submit(service.check_dataset_pickled, str(path)).result())
 
     # ------------------------------------------------------------ datasets
 
@@ -106,7 +124,7 @@ class Web:
             with self._cache_lock:
                 if dataset_id in self._cache:
                     return self._cache[dataset_id]
-            checked = service.check_dataset(self.store.dataset_path(record))
+            checked = self.check(self.store.dataset_path(record))
             with self._cache_lock:
                 self._cache[dataset_id] = checked
                 while len(self._cache) > self.CACHE_SIZE:
@@ -139,7 +157,7 @@ class Web:
                     relative = path.relative_to(folder.resolve()).as_posix()
             except service.UploadRejected as error:
                 raise WebError(422, error.message, **error.params)
-            checked = service.check_dataset(path)
+            checked = self.check(path)
             records = service.sort_records([service.problem_record(p) for p in checked.problems])
             if checked.dataset is None:
                 raise WebError(422, NOT_A_DATASET, extra={"problems": records})
@@ -269,6 +287,8 @@ class Web:
 
     def close(self) -> None:
         self.builds.shutdown()
+        if self._checker is not None:
+            self._checker.shutdown(wait=True, cancel_futures=True)
 
 
 def create_app(settings: Settings) -> FastAPI:

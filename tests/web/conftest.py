@@ -23,7 +23,9 @@ def sample_workbook(tmp_path_factory) -> Path:
 
 
 def make_client(data: Path, **settings) -> TestClient:
-    return TestClient(create_app(Settings(data=data, **settings)))
+    # Uploads are checked in the request's thread unless a test asks for the worker
+    # processes `reportgen serve` uses (check_workers=2).
+    return TestClient(create_app(Settings(data=data, **({"check_workers": 0} | settings))))
 
 
 @pytest.fixture

@@ -231,3 +231,14 @@ def test_a_cross_site_write_to_the_api_is_refused(client, sample_workbook):
                            headers={"origin": "http://evil.example"})
     assert response.status_code == 403 and "error" in response.json()
     assert client.get("/api/datasets").json() == []
+
+
+def test_an_upload_checked_in_a_worker_process_gives_the_same_answer(tmp_path, sample_workbook):
+    bad = planted_error(sample_workbook, tmp_path / "bad.xlsx")
+    answers = []
+    for workers in (0, 1):
+        with make_client(tmp_path / f"data{workers}", check_workers=workers) as client:
+            body = upload(client, bad.read_bytes(), "bad.xlsx").json()
+            figures = client.get(f"/api/datasets/{body['id']}/figures", params={"period": "2023-H1", "unit": "002"})
+            answers.append(({k: v for k, v in body.items() if k != "id"}, figures.json()))
+    assert answers[0] == answers[1] and answers[0][0]["errors"] >= 1
