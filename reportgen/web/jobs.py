@@ -151,9 +151,10 @@ class BuildManager:
             return build_id in self._live
 
     def _set(self, build_id: str, **fields) -> None:
+        # The row first: whoever sees the live state "done" also finds it in SQLite.
+        self.store.update_build(build_id, **fields)
         with self._lock:
             self._live[build_id].update(fields)
-        self.store.update_build(build_id, **fields)
 
     def _run(self, build_id: str, dataset_path: Path, period: str, units, formats) -> None:
         if self._stopping:

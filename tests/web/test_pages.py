@@ -179,3 +179,51 @@ def test_a_build_interrupted_by_a_restart_is_failed_with_its_reason(tmp_path, sa
         assert state["done"] == 1 and any(f["path"] == "2023-H1/001.docx" for f in state["files"])
         assert client.get(state["files"][0]["url"]).status_code == 200
         assert client.get(f"/api/datasets/{dataset_id}").status_code == 200  # the dataset survived too
+
+
+def test_two_builds_compared_from_the_review_form(client, sample_workbook, tmp_path):
+    from tests.web.helpers import changed_values
+
+    changed = changed_values(sample_workbook, tmp_path / "changed.xlsx",
+                             {("001", "2023-H1", "addiction_assessed"): 5,
+                              ("002", "2023-H1", "addiction_assessed"): -5})
+    builds = []
+    for data in (sample_workbook.read_bytes(), changed.read_bytes()):
+        dataset_id = client.post("/api/datasets", files={"file": ("h.xlsx", data)}).json()["id"]
+        builds.append(client.post(f"/api/datasets/{dataset_id}/builds",
+                                  json={"period": "2023-H1", "units": ["001"], "formats": ["docx"]}).json()["id"])
+    for build_id in builds:
+        wait_for_build(client, build_id)
+    token = csrf_of(client, "/review")
+    review = client.get("/review").text
+    assert "So sánh hai lần tạo báo cáo" in review, [client.get(f"/api/builds/{b}").json() for b in builds]
+    response = client.post("/review/builds", data={"csrf_token": token, "old": builds[0], "new": builds[1]},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    page = client.get(response.headers["location"])
+    assert "addiction_assessed" in page.text and "+5" in page.text
+    bogus = client.post("/review/builds", data={"csrf_token": token, "old": builds[0], "new": "../" * 8},
+                        follow_redirects=False)
+    assert bogus.status_code == 404
+
+
+def test_an_internal_error_is_a_page_without_a_traceback(tmp_path, sample_workbook, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from reportgen.web import service
+
+    app = create_app(Settings(data=tmp_path / "data", check_workers=0))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        dataset_id = client.post("/api/datasets", files={"file": ("h.xlsx", sample_workbook.read_bytes())}).json()["id"]
+
+        def broken(*_args):
+            raise RuntimeError("secret internals /etc/passwd")
+
+        monkeypatch.setattr(service, "figures_table", broken)
+        monkeypatch.setattr(service, "figures_document", broken)
+        page = client.get(f"/datasets/{dataset_id}/figures?unit=01&period=2023-H1")
+        api = client.get(f"/api/datasets/{dataset_id}/figures?unit=01&period=2023-H1")
+        assert page.status_code == api.status_code == 500
+        for text in (page.text, api.text):
+            assert "secret internals" not in text and "Traceback" not in text
+        assert "error" in api.json()
