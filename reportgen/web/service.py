@@ -12,7 +12,6 @@ names, symlinks) before any parser sees it.
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import stat
@@ -40,7 +39,7 @@ class ArchiveLimits:
     """Upper bounds that a real city or ministry dataset never reaches (the sample
     workbook is 100 KB, 12 entries; its CSV folder about 40 files)."""
 
-    max_entries: int = 2000
+    max_entries: int = 20000  # a 700-unit province with notes for several periods
     max_entry_bytes: int = 64 * 1024 * 1024
     max_total_bytes: int = 256 * 1024 * 1024
     max_ratio: int = 200  # uncompressed/compressed, checked on entries above 1 MB
@@ -319,9 +318,13 @@ def run_build(dataset_path: Path, period_code: str, units: list[str] | None, for
 
 
 def write_zip(out: Path, period_code: str) -> Path:
-    """OUT/<period>.zip as `reportgen build --zip` writes it."""
-    from reportgen.build import Manifest, write_zip as library_write_zip
+    """OUT/<period>.zip as `reportgen build --zip` writes it; made again only when the
+    manifest is newer (a finished build's zip is asked for more than once)."""
+    from reportgen.build import MANIFEST, Manifest, write_zip as library_write_zip
 
+    target = out / f"{period_code}.zip"
+    if target.is_file() and target.stat().st_mtime_ns >= (out / MANIFEST).stat().st_mtime_ns:
+        return target
     return library_write_zip(out, period_code, Manifest(out))
 
 
@@ -359,7 +362,9 @@ def compare_builds(old_out: Path, new_out: Path, target: Path) -> dict:
     try:
         report = diff_paths(old_out, new_out, target)
     except DiffInputError as error:
-        raise UploadRejected(error.message_id, **error.params)
+        # The library names its folders; the browser is told no more than their last parts.
+        params = {key: (_short(value) if isinstance(value, str) else value) for key, value in error.params.items()}
+        raise UploadRejected(error.message_id, **params)
 
     def shown(value):
         return "" if value is None else format_value(value)
@@ -377,5 +382,6 @@ def compare_builds(old_out: Path, new_out: Path, target: Path) -> dict:
             "files": [str(p.relative_to(target)) for p in report.files]}
 
 
-def json_bytes(document: object) -> bytes:
-    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+def _short(text: str) -> str:
+    parts = Path(text).parts
+    return "/".join(parts[-2:]) if len(parts) > 1 else text
