@@ -13,7 +13,6 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from reportgen.i18n import N_
-from reportgen.resources import TEMPLATES_DIR
 from reportgen.web import service
 from reportgen.web.app import NOT_FOUND, WebError, request_language
 from reportgen.web.jobs import build_files
@@ -24,7 +23,7 @@ BAD_CSRF = N_("the form has expired or did not come from this app; open the page
 WRONG_PASSWORD = N_("wrong password")
 
 _environment = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "web")),
+    loader=jinja2.FileSystemLoader(str(service.web_templates())),
     autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 

@@ -32,6 +32,13 @@ def translate(language: str, message: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def web_templates() -> Path:
+    """The folder of the pages' Jinja templates (reportgen/templates/web)."""
+    from reportgen.resources import TEMPLATES_DIR
+
+    return TEMPLATES_DIR / "web"
+
+
 # ---------------------------------------------------------------- limits
 
 @dataclass(frozen=True)
