@@ -119,6 +119,13 @@ def get_build(request: Request, build_id: str) -> dict:
     return build_json(web_, web_.build(build_id), request_language(request))
 
 
+@router.post("/builds/{build_id}/resume", status_code=202,
+             summary="Start a failed or interrupted build again (finished reports are kept)")
+def resume_build(request: Request, build_id: str) -> dict:
+    web(request).resume_build(build_id)
+    return {"id": build_id}
+
+
 @router.delete("/builds/{build_id}", status_code=204, summary="Delete a build and its files")
 def delete_build(request: Request, build_id: str) -> Response:
     web(request).delete_build(build_id)

@@ -229,6 +229,17 @@ class Web:
         record.update(state)
         return record
 
+    def resume_build(self, build_id: str) -> None:
+        """Run a failed or interrupted build again into its own folder: the library skips
+        every report already there with the same inputs, so only the rest is made."""
+        record = self.build(build_id)
+        if self.builds.is_active(build_id) or record["status"] != "failed":
+            raise WebError(409, N_("only a failed or interrupted build can be started again"))
+        dataset = self.dataset(record["dataset"])
+        self.store.update_build(build_id, status="queued", done=0, failed=[], reason=None, finished=None)
+        self.builds.submit(build_id, self.store.dataset_path(dataset), record["period"], record["units"],
+                           record["formats"], record["total"])
+
     def delete_build(self, build_id: str) -> None:
         self.build(build_id)
         if self.builds.is_active(build_id):

@@ -9,8 +9,9 @@ page request never waits for the GIL behind a PDF.
 Files are written by the library as it always does (temporary name, then rename), so a
 build folder holds only complete reports at any moment. If the server stops mid-build
 (restart, crash, kill), the next start marks every build still "queued" or "running" as
-failed with the reason, and lists the reports that were finished: nothing is lost, and
-building again into a new build re-uses nothing but costs only the time.
+failed with the reason, and lists the reports that were finished: nothing is lost.
+Starting that build again (resume) builds into the same folder, where the library's
+incremental build skips every finished report.
 """
 from __future__ import annotations
 

@@ -228,6 +228,13 @@ def report_preview(request: Request, build_id: str, unit: str):
     return HTMLResponse(page, headers={"content-security-policy": DOCUMENT_CSP})
 
 
+@router.post("/builds/{build_id}/resume")
+def resume_build(request: Request, build_id: str, csrf_token: str = Form("")):
+    check_csrf(request, csrf_token)
+    web(request).resume_build(build_id)
+    return see_other(f"/builds/{build_id}")
+
+
 @router.post("/builds/{build_id}/delete")
 def delete_build(request: Request, build_id: str, csrf_token: str = Form("")):
     check_csrf(request, csrf_token)

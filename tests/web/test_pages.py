@@ -179,6 +179,17 @@ def test_a_build_interrupted_by_a_restart_is_failed_with_its_reason(tmp_path, sa
         assert state["done"] == 1 and any(f["path"] == "2023-H1/001.docx" for f in state["files"])
         assert client.get(state["files"][0]["url"]).status_code == 200
         assert client.get(f"/api/datasets/{dataset_id}").status_code == 200  # the dataset survived too
+        page = client.get(f"/builds/{build_id}")
+        assert "Tạo tiếp các báo cáo còn lại" in page.text
+        report = data / "builds" / build_id / "out" / "2023-H1" / "001.docx"
+        before = report.stat().st_mtime_ns
+        token = csrf_of(client, f"/builds/{build_id}")
+        resumed = client.post(f"/builds/{build_id}/resume", data={"csrf_token": token}, follow_redirects=False)
+        assert resumed.status_code == 303
+        state = wait_for_build(client, build_id)
+        assert (state["status"], state["done"], state["reason"]) == ("done", 1, None)
+        assert report.stat().st_mtime_ns == before  # finished before the restart: not made again
+        assert client.post(f"/api/builds/{build_id}/resume").status_code == 409
 
 
 def test_two_builds_compared_from_the_review_form(client, sample_workbook, tmp_path):
