@@ -26,7 +26,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from reportgen.i18n import N_
 from reportgen.web import service
 from reportgen.web.jobs import BuildManager
-from reportgen.web.security import ConfigError, Guard, SecurityMiddleware, is_loopback, load_secret
+from reportgen.web.security import (
+    ConfigError, Guard, SecurityMiddleware, allowed_hosts, is_loopback, load_secret,
+)
 from reportgen.web.store import Store, new_id
 
 log = logging.getLogger("reportgen.web")
@@ -37,6 +39,7 @@ MESSAGES = {
     "too_large": N_("the upload is larger than the limit of {limit} MB"),
     "login_required": N_("log in first: this server needs a password"),
     "cross_site": N_("this request came from another web site and was refused"),
+    "wrong_host": N_("this server answers only to the address it was started on (127.0.0.1 or localhost)"),
     400: N_("the request is not understood"),
     404: N_("not found: the link is wrong or the item was deleted"),
     405: N_("this address does not take this kind of request"),
@@ -368,7 +371,8 @@ def create_app(settings: Settings) -> FastAPI:
         log.exception("unexpected error on %s", request.url.path)
         return error_response(request, 500, message(request_language(request), 500))
 
-    app.add_middleware(SecurityMiddleware, guard=guard, max_upload=settings.max_upload, messages=message)
+    app.add_middleware(SecurityMiddleware, guard=guard, max_upload=settings.max_upload, messages=message,
+                       hosts=allowed_hosts(settings.host, settings.password))
     return app
 
 

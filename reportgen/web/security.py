@@ -46,6 +46,16 @@ class ConfigError(Exception):
         self.params = params
 
 
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]", "localhost.localdomain"})
+
+
+def allowed_hosts(bind: str, password: str | None) -> frozenset[str] | None:
+    """The Host names to answer: any once a password guards the app, else loopback's."""
+    if password:
+        return None
+    return LOOPBACK_NAMES | {bind.lower() if ":" not in bind else f"[{bind.strip('[]').lower()}]"}
+
+
 def is_loopback(host: str) -> bool:
     if host in ("localhost", "localhost.localdomain"):
         return True
@@ -141,11 +151,12 @@ def _cookies(headers: dict[bytes, bytes]) -> dict[str, str]:
 class SecurityMiddleware:
     """ASGI middleware: body size limit, authentication, cross-site API calls, headers."""
 
-    def __init__(self, app, *, guard: Guard, max_upload: int, messages):
+    def __init__(self, app, *, guard: Guard, max_upload: int, messages, hosts: frozenset[str] | None):
         self.app = app
         self.guard = guard
         self.max_upload = max_upload
         self.messages = messages  # callable(language, key) → translated text
+        self.hosts = hosts  # names the Host header may carry; None: any
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -190,6 +201,14 @@ class SecurityMiddleware:
                                                  (b"content-length", str(len(body)).encode()),
                                                  *extra_headers]})
             await send_with_headers({"type": "http.response.body", "body": body})
+
+        # --- DNS rebinding: without a password the app answers only to its loopback names,
+        # so a web page whose name now points at 127.0.0.1 cannot read it from the browser.
+        if self.hosts is not None:
+            host = headers.get(b"host", b"").decode("latin-1").lower()
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name not in self.hosts:
+                return await reply(421, "wrong_host")
 
         # --- size limit, before anything reads the body
         try:

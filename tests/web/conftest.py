@@ -25,7 +25,8 @@ def sample_workbook(tmp_path_factory) -> Path:
 def make_client(data: Path, **settings) -> TestClient:
     # Uploads are checked in the request's thread unless a test asks for the worker
     # processes `reportgen serve` uses (check_workers=2).
-    return TestClient(create_app(Settings(data=data, **({"check_workers": 0} | settings))))
+    return TestClient(create_app(Settings(data=data, **({"check_workers": 0} | settings))),
+                      base_url="http://127.0.0.1")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,14 +32,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
+@contextmanager
+def serving(folder: Path, environment: dict[str, str]):
     """`reportgen serve` on a free loopback port, as a clerk would start it."""
     port = _free_port()
-    log = (tmp_path / "server.log").open("w")
+    log = (folder / "server.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", "--host", "127.0.0.1",
-                                "--port", str(port), "--data", str(tmp_path / "data")],
-                               stdout=log, stderr=subprocess.STDOUT, env=os.environ | {"REPORTGEN_LANG": "vi"})
+                                "--port", str(port), "--data", str(folder / "data")],
+                               stdout=log, stderr=subprocess.STDOUT, env=os.environ | environment)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -46,12 +47,20 @@ def server(tmp_path):
             break
         except OSError:
             if process.poll() is not None:
-                raise AssertionError((tmp_path / "server.log").read_text())
+                raise AssertionError((folder / "server.log").read_text())
             time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    with serving(tmp_path, {"REPORTGEN_LANG": "vi"}) as base:
+        yield base
 
 
 @pytest.fixture
@@ -212,3 +221,30 @@ def test_without_javascript_a_build_still_ends_on_its_files(server, browser, sam
     # <noscript> meta refresh reloads the page until the build has ended.
     page.get_by_role("link", name="001.docx").wait_for(timeout=120_000)
     context.close()
+
+
+def test_with_a_password_the_clerk_logs_in_first(browser, sample_workbook, tmp_path):
+    with serving(tmp_path, {"REPORTGEN_PASSWORD": "mật khẩu phòng"}) as base:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(base + "/review")
+        assert "/login" in page.url
+        page.fill("input[name=password]", "sai")
+        page.get_by_role("button", name="Đăng nhập").click()
+        assert "sai mật khẩu" in page.get_by_role("alert").inner_text()
+        page.fill("input[name=password]", "mật khẩu phòng")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url("**/review")
+        page.goto(base + "/")
+        page.set_input_files("input[name=file]", str(sample_workbook))
+        page.get_by_role("button", name="Tải lên và kiểm tra").click()
+        page.wait_for_load_state()
+        build = page.locator("form[action$='/builds']")
+        build.locator("select[name=units]").select_option(["001"])
+        build.locator("input[value=pdf]").uncheck()
+        build.get_by_role("button", name="Tạo báo cáo").click()
+        # The live progress (EventSource) carries the session cookie like any page.
+        page.get_by_role("link", name="001.docx").wait_for(timeout=120_000)
+        page.get_by_role("button", name="Đăng xuất").click()
+        page.wait_for_url("**/login")
+        context.close()

@@ -224,7 +224,7 @@ def test_an_internal_error_is_a_page_without_a_traceback(tmp_path, sample_workbo
     from reportgen.web import service
 
     app = create_app(Settings(data=tmp_path / "data", check_workers=0))
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, raise_server_exceptions=False, base_url="http://127.0.0.1") as client:
         dataset_id = client.post("/api/datasets", files={"file": ("h.xlsx", sample_workbook.read_bytes())}).json()["id"]
 
         def broken(*_args):
@@ -238,3 +238,17 @@ def test_an_internal_error_is_a_page_without_a_traceback(tmp_path, sample_workbo
         for text in (page.text, api.text):
             assert "secret internals" not in text and "Traceback" not in text
         assert "error" in api.json()
+
+
+def test_without_a_password_only_loopback_names_are_answered(client):
+    """DNS rebinding: evil.example pointed at 127.0.0.1 must not read the app."""
+    for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000", "localhost"):
+        assert client.get("/", headers={"host": host}).status_code == 200
+    for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example"):
+        response = client.get("/api/datasets", headers={"host": host})
+        assert response.status_code == 421 and "error" in response.json()
+
+
+def test_with_a_password_any_host_name_is_answered(tmp_path):
+    with make_client(tmp_path / "data", host="0.0.0.0", password="x") as client:
+        assert client.get("/login", headers={"host": "reportgen.office.lan"}).status_code == 200
