@@ -65,12 +65,18 @@ class Settings:
 
 
 class WebError(Exception):
-    def __init__(self, status: int, message: str, *, extra: dict | None = None, **params: object):
+    def __init__(self, status: int, message: str, *, extra: dict | None = None, fix: str | None = None,
+                 **params: object):
         super().__init__(message)
         self.status = status
         self.message = message
         self.params = params
         self.extra = extra or {}
+        self.fix = fix
+
+    @classmethod
+    def rejected(cls, error: service.UploadRejected) -> "WebError":
+        return cls(422, error.message, fix=error.fix, **error.params)
 
 
 def request_language(request: Request) -> str:
@@ -146,8 +152,7 @@ class Web:
         folder.mkdir()
         try:
             try:
-                archive = service.check_archive(data, name)
-                names = set(archive.namelist())
+                names = set(service.check_archive(data, name))
                 if "xl/workbook.xml" in names:
                     # Kept under the clerk's own file name: the problems name the file.
                     safe = re.match(r"^[\w][\w .,()+-]{0,100}\.xlsx$", name, re.IGNORECASE)
@@ -156,10 +161,10 @@ class Web:
                     path = folder / relative
                 else:
                     kind = "csv"
-                    path = service.extract_csv_folder(data, folder / "dataset")
+                    path = service.extract_csv_folder(data, folder / "dataset", name)
                     relative = path.relative_to(folder.resolve()).as_posix()
             except service.UploadRejected as error:
-                raise WebError(422, error.message, **error.params)
+                raise WebError.rejected(error)
             checked = self.check(path)
             records = service.sort_records([service.problem_record(p) for p in checked.problems])
             if checked.dataset is None:
@@ -259,7 +264,7 @@ class Web:
         try:
             result = service.redline_drafts(old, new, old_name, new_name)
         except service.UploadRejected as error:
-            raise WebError(422, error.message, **error.params)
+            raise WebError.rejected(error)
         diff_id = new_id()
         folder = self.store.folder("diffs", diff_id)
         folder.mkdir()
@@ -281,7 +286,7 @@ class Web:
             result = service.compare_builds(self.builds.out(old["id"]), self.builds.out(new["id"]), folder)
         except service.UploadRejected as error:
             shutil.rmtree(folder, ignore_errors=True)
-            raise WebError(422, error.message, **error.params)
+            raise WebError.rejected(error)
         folder.mkdir(exist_ok=True)
         label = "{period} · {units}"
         names = [label.format(period=r["period"], units=", ".join(r["units"] or ["*"])[:60]) for r in (old, new)]
@@ -346,6 +351,10 @@ def create_app(settings: Settings) -> FastAPI:
     async def web_error(request: Request, error: WebError):
         language = request_language(request)
         text = service.translate(language, error.message, **error.params)
+        if error.fix:
+            params = error.fix.params if isinstance(error.fix, service.Deferred) else error.params
+            text += " " + service.translate(language, N_("Fix: {fix}"),
+                                            fix=service.translate(language, str(error.fix), **params))
         extra = dict(error.extra)
         if "problems" in extra:
             extra["problems"] = [service.describe_problem(r, language) for r in extra["problems"]]

@@ -1,35 +1,50 @@
 """The web app's only door into the reportgen library.
 
 Every call the server makes to load, validate, preview, build, initialise or diff goes
-through this module, so a change of the library API (branch `api`: load_and_validate,
-build(progress=...); branch `layout`: figures_file) touches this file only. Nothing here
+through this module, so a change of the library API touches this file only. Nothing here
 knows about HTTP; nothing elsewhere in reportgen.web imports the library directly
 (besides i18n for the message catalogue).
 
-It also holds the upload limits: an archive is inspected (entry count, sizes, ratio,
-names, symlinks) before any parser sees it.
+Uploads go through the library's trust boundary (reportgen.safety: the operator's
+limits, REPORTGEN_LIMIT_*): an archive is inspected (entry count, sizes, ratio, names,
+symlinks, duplicates) before any parser sees it, and a zipped CSV folder is unpacked
+with every name checked and every file created new.
 """
 from __future__ import annotations
 
-import io
-import os
 import re
-import stat
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable
 
+from reportgen.errors import DatasetInvalid, ReportgenError
 from reportgen.i18n import N_, _translations
-from reportgen.problems import DatasetError, Problem
+from reportgen.problems import Problem
+from reportgen.safety.limits import Limits, Msg, SafetyError
+from reportgen.validate import CheckedDataset as Checked
 
 # ---------------------------------------------------------------- messages
 
 def translate(language: str, message: str, **params: object) -> str:
     """`reportgen.i18n._` for one request's language: the library's `set_language` is
     process-wide, and two browsers may ask for two languages at once."""
-    text = _translations(language).gettext(message)
-    return text.format(**params) if params else text
+    catalogue = _translations(language)
+    text = catalogue.gettext(message)
+    if not params:
+        return text
+    # Parameters that are messages themselves (reportgen.safety's Msg, a refusal's reason)
+    # are translated too.
+    filled = {}
+    for key, value in params.items():
+        if isinstance(value, Deferred):
+            value = translate(language, str(value), **value.params)
+        elif isinstance(value, Msg):
+            value = catalogue.gettext(value)
+        filled[key] = value
+    try:
+        return text.format(**filled)
+    except (KeyError, IndexError, ValueError):  # a free-text message with braces in it
+        return text
 
 
 def web_templates() -> Path:
@@ -41,103 +56,65 @@ def web_templates() -> Path:
 
 # ---------------------------------------------------------------- limits
 
-@dataclass(frozen=True)
-class ArchiveLimits:
-    """Upper bounds that a real city or ministry dataset never reaches (the sample
-    workbook is 100 KB, 12 entries; its CSV folder about 40 files)."""
-
-    max_entries: int = 20000  # a 700-unit province with notes for several periods
-    max_entry_bytes: int = 64 * 1024 * 1024
-    max_total_bytes: int = 256 * 1024 * 1024
-    max_ratio: int = 200  # uncompressed/compressed, checked on entries above 1 MB
-
-
-LIMITS = ArchiveLimits()
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # unit and period codes that may name a file
-_SAFE_PART = re.compile(r"^[\w][\w .,()+-]*$", re.UNICODE)
 
 
 class UploadRejected(Exception):
-    """An upload that is no dataset or draft, or breaks a limit. message id + params."""
+    """An upload that is no dataset or draft, or breaks a limit. message id + params;
+    `fix` (a message id) says what to do."""
 
-    def __init__(self, message: str, **params: object):
+    def __init__(self, message: str, *, fix: str | None = None, **params: object):
         super().__init__(message)
         self.message = message
+        self.fix = fix
         self.params = params
 
 
-def check_archive(data: bytes, what: str, limits: ArchiveLimits = LIMITS) -> zipfile.ZipFile:
-    """Open `data` as a ZIP and refuse it before extraction if it is a bomb or odd."""
+def _rejected(error: SafetyError, name: str) -> UploadRejected:
+    where = ", ".join(str(p) for p in (name, error.where) if p)
+    return UploadRejected(N_("{where}: {reason}"), where=where, reason=Deferred(error.message, error.params),
+                          fix=Deferred(error.fix, error.params) if error.fix else None)
+
+
+class Deferred(str):
+    """A message with its own parameters, translated when the outer message is."""
+
+    def __new__(cls, message: str, params: dict):
+        value = super().__new__(cls, message)
+        value.params = params
+        return value
+
+
+def limits() -> Limits:
+    return Limits.from_environ()
+
+
+def check_archive(data: bytes, what: str) -> list[str]:
+    """Inspect `data` as a ZIP (xlsx, docx, zip) under the operator's limits; its names."""
+    from reportgen.safety.archives import CheckedZip
+
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise UploadRejected(N_("{what} is not a ZIP package (an .xlsx, .docx or .zip file)"), what=what)
-    if len(infos) > limits.max_entries:
-        raise UploadRejected(N_("{what} has {count} entries; at most {limit} are accepted"),
-                             what=what, count=len(infos), limit=limits.max_entries)
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > limits.max_entry_bytes or total > limits.max_total_bytes:
-            raise UploadRejected(N_("{what} unpacks to more than {limit} MB; it is refused"),
-                                 what=what, limit=limits.max_total_bytes // (1024 * 1024))
-        if info.file_size > 1024 * 1024 and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise UploadRejected(N_("{what}: the entry {name} is compressed suspiciously well; it is refused"),
-                                 what=what, name=info.filename[:80])
-    return archive
+        with CheckedZip(data, file=what, limits=limits()) as archive:
+            return list(archive.names())
+    except SafetyError as error:
+        raise _rejected(error, what) from None
 
 
-def _entry_parts(name: str) -> tuple[str, ...] | None:
-    """The path parts of a zip entry name, or None if it may not be written to disk."""
-    if not name or "\\" in name or "\x00" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return None
-    parts = tuple(p for p in PurePosixPath(name).parts if p not in ("", "."))
-    if any(p == ".." or not _SAFE_PART.match(p) for p in parts):
-        return None
-    return parts
-
-
-def extract_csv_folder(data: bytes, target: Path, limits: ArchiveLimits = LIMITS) -> Path:
+def extract_csv_folder(data: bytes, target: Path, name: str = "zip") -> Path:
     """Unpack a zipped CSV dataset folder into `target` and return the dataset folder
-    (the one holding dataset.yaml: the archive's root or its single top folder).
-    Refuses absolute names, `..`, symlinks and odd characters; writes only regular files,
-    never following a link (O_NOFOLLOW, O_EXCL)."""
-    archive = check_archive(data, "zip", limits)
-    target.mkdir(parents=True, exist_ok=False)
+    (the one holding dataset.yaml: the archive's root or its single top folder)."""
+    from reportgen.safety.archives import CheckedZip, safe_extract
+
+    try:
+        with CheckedZip(data, file=name, limits=limits()) as archive:
+            safe_extract(archive, target)
+    except SafetyError as error:
+        raise _rejected(error, name) from None
     root = target.resolve()
-    for info in archive.infolist():
-        mode = info.external_attr >> 16
-        if stat.S_ISLNK(mode):
-            raise UploadRejected(N_("the zip holds a symbolic link ({name}); it is refused"), name=info.filename[:80])
-        if info.filename.startswith("__MACOSX/") or PurePosixPath(info.filename).name.startswith("._"):
-            continue  # the resource forks macOS adds to every zip
-        parts = _entry_parts(info.filename)
-        if parts is None:
-            raise UploadRejected(N_("the zip holds an entry with an unsafe name ({name}); it is refused"),
-                                 name=info.filename[:80])
-        if not parts:
-            continue
-        destination = root.joinpath(*parts)
-        if not destination.resolve().is_relative_to(root):
-            raise UploadRejected(N_("the zip holds an entry with an unsafe name ({name}); it is refused"),
-                                 name=info.filename[:80])
-        if info.is_dir():
-            destination.mkdir(parents=True, exist_ok=True)
-            continue
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(descriptor, "wb") as handle, archive.open(info) as source:
-            remaining = limits.max_entry_bytes
-            while chunk := source.read(1024 * 1024):
-                remaining -= len(chunk)
-                if remaining < 0:  # a header that lied about the size
-                    raise UploadRejected(N_("{what} unpacks to more than {limit} MB; it is refused"),
-                                         what="zip", limit=limits.max_total_bytes // (1024 * 1024))
-                handle.write(chunk)
     if (root / "dataset.yaml").is_file():
         return root
-    folders = [p for p in root.iterdir() if p.is_dir()]
+    # The resource forks macOS adds to every zip are no second folder.
+    folders = [p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and p.name != "__MACOSX"]
     if len(folders) == 1 and (folders[0] / "dataset.yaml").is_file():
         return folders[0]
     raise UploadRejected(N_("the zip holds no dataset.yaml: zip the dataset folder itself"))
@@ -145,30 +122,17 @@ def extract_csv_folder(data: bytes, target: Path, limits: ArchiveLimits = LIMITS
 
 # ---------------------------------------------------------------- datasets
 
-@dataclass
-class Checked:
-    dataset: object | None  # reportgen.dataset.Dataset
-    book: object | None  # reportgen.figures.FigureBook
-    problems: list[Problem]
-
-
 def check_dataset(path: Path) -> Checked:
-    """Load and validate, like `reportgen validate` (cli.load_checked) without printing.
-    Rules still run on what parsed, so the clerk sees every problem in one upload."""
-    from reportgen.dataset import load_dataset
-    from reportgen.figures import FigureBook
-    from reportgen.validate import validate
+    """Load and validate, as `reportgen validate` does, without printing. Rules still run
+    on what parsed, so the clerk sees every problem in one upload."""
+    from reportgen.validate import load_and_validate
 
     try:
-        result = load_dataset(path)
-    except DatasetError as error:
+        return load_and_validate(path)
+    except DatasetInvalid as error:
         return Checked(None, None, list(error.problems))
-    problems = list(result.problems)
-    if result.dataset is None:
-        return Checked(None, None, problems)
-    book = FigureBook(result.dataset)
-    problems += validate(result.dataset, book)
-    return Checked(result.dataset, book, problems)
+    except SafetyError as error:
+        return Checked(None, None, [error.as_problem()])
 
 
 def check_dataset_pickled(path: str) -> bytes:
@@ -240,14 +204,14 @@ def parse_period(code: str):
 
 def figures_document(checked: Checked, unit: str, period_code: str) -> dict:
     """What `reportgen figures --json` prints."""
-    from reportgen.figuretable import figures_json
+    from reportgen.figures_file import figures_json
 
     return figures_json(checked.dataset, checked.book, unit, parse_period(period_code))
 
 
 def figures_table(checked: Checked, unit: str, period_code: str) -> list[tuple[str, ...]]:
     """The rows of the `reportgen figures` table: code, name, value, plan, %, same period, change."""
-    from reportgen.figuretable import figure_rows
+    from reportgen.figures_file import figure_rows
 
     return figure_rows(checked.dataset, checked.book, unit, parse_period(period_code))
 
@@ -258,7 +222,7 @@ def report_html(checked: Checked, unit: str, period_code: str) -> str:
     from reportgen.render.html import render_html
 
     model = compose_report(checked.dataset, checked.book, unit, parse_period(period_code))
-    return render_html(model, standalone=True)
+    return render_html(model, standalone=True, templates=checked.templates)
 
 
 def blank_workbook(target: Path) -> Path:
@@ -269,11 +233,10 @@ def blank_workbook(target: Path) -> Path:
 
 
 def sample_workbook(target: Path) -> Path:
-    """The filled Hà Nội sample as one workbook."""
-    from reportgen.init import write_workbook
-    from reportgen.resources import package_path
+    """The filled Hà Nội sample as one workbook (`reportgen init --sample FILE.xlsx`)."""
+    from reportgen.init import init_dataset
 
-    return write_workbook(package_path("samples", "hanoi"), target)
+    return init_dataset(target, sample=True)
 
 
 # ---------------------------------------------------------------- builds
@@ -293,10 +256,10 @@ def run_build(dataset_path: Path, period_code: str, units: list[str] | None, for
     {"built", "skipped", "failed": [{"unit", "reason"}]}. Raises UploadRejected when the
     dataset has errors or a code is unusable (the page checked it before; a dataset on
     disk is re-read here because this runs in a separate process)."""
-    from reportgen.build import BuildError, BuildOptions, build
+    from reportgen.build import BuildOptions, build
 
     checked = check_dataset(dataset_path)
-    if checked.dataset is None or any(p.is_error for p in checked.problems):
+    if not checked.ok:
         raise UploadRejected(N_("the dataset has errors; correct them and upload it again"))
     dataset = checked.dataset
     period = parse_period(period_code)
@@ -305,21 +268,18 @@ def run_build(dataset_path: Path, period_code: str, units: list[str] | None, for
                              period=period_code)
     units = root_and_descendants(dataset) if units is None else units
     for unit in units:
-        # Codes name output files; until the library checks them (issue 10), the web does.
+        # Codes name output files: the library checks them too, the web before it starts.
         if unit not in dataset.units or not CODE.match(unit):
             raise UploadRejected(N_("unknown unit code: {unit} (see the units table)"), unit=unit)
-    total = len(units)
-    state = {"done": 0}
 
-    def on_outcome(outcome) -> None:
-        state["done"] += 1
-        progress(state["done"], total, outcome.unit, outcome.status, outcome.reason)
+    def on_progress(done, total, outcome) -> None:
+        progress(done, total, outcome.unit, outcome.status, outcome.reason)
 
     try:
         summary = build(dataset, period, units, out, options=BuildOptions(formats=tuple(formats)),
-                        jobs=jobs, on_outcome=on_outcome)
-    except BuildError as error:
-        raise UploadRejected(error.message, **error.params)
+                        jobs=jobs, progress=on_progress)
+    except ReportgenError as error:
+        raise UploadRejected(error.message_id, **error.params)
     return {"built": len(summary.built), "skipped": len(summary.skipped),
             "failed": [{"unit": o.unit, "reason": o.reason} for o in summary.failed]}
 
@@ -346,7 +306,7 @@ class DraftRedline:
 
 def redline_drafts(old: bytes, new: bytes, old_name: str, new_name: str) -> DraftRedline:
     """Tracked changes of NEW against OLD (DOCX) and the HTML view. Raises UploadRejected."""
-    from reportgen.diff import DiffInputError, core_date, redline, redline_html
+    from reportgen.diff import core_date, redline, redline_html
 
     check_archive(old, old_name)
     check_archive(new, new_name)
@@ -354,8 +314,10 @@ def redline_drafts(old: bytes, new: bytes, old_name: str, new_name: str) -> Draf
         result = redline(old, new, date=core_date(new), old_name=old_name, new_name=new_name)
         page = redline_html(old, new, title=f"So sánh: {old_name} → {new_name}",
                             old_name=old_name, new_name=new_name)
-    except DiffInputError as error:
+    except ReportgenError as error:
         raise UploadRejected(error.message_id, **error.params)
+    except SafetyError as error:
+        raise _rejected(error, new_name) from None
     changes = [{"old": c.old_text, "new": c.new_text} for c in result.result.changes]
     return DraftRedline(result.docx, page, changes)
 
@@ -363,12 +325,12 @@ def redline_drafts(old: bytes, new: bytes, old_name: str, new_name: str) -> Draf
 def compare_builds(old_out: Path, new_out: Path, target: Path) -> dict:
     """Two build folders unit by unit (`reportgen diff OLD NEW`): the changed units and
     their figures, with the files written under `target` (relative paths)."""
-    from reportgen.diff import DiffInputError, diff_paths
+    from reportgen.diff import diff_paths
     from reportgen.vi import format_signed, format_value
 
     try:
         report = diff_paths(old_out, new_out, target)
-    except DiffInputError as error:
+    except ReportgenError as error:
         # The library names its folders; the browser is told no more than their last parts.
         params = {key: (_short(value) if isinstance(value, str) else value) for key, value in error.params.items()}
         raise UploadRejected(error.message_id, **params)
