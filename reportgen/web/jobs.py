@@ -220,7 +220,10 @@ class BuildManager:
         for _build_id, child in children:
             child.terminate()
         for _build_id, child in children:
-            child.join(timeout=10)
+            child.join(timeout=20)
+            if child.is_alive():  # stuck: the files on disk are whole either way
+                child.kill()
+                child.join(timeout=5)
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.recover()
         with self._lock:
