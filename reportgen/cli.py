@@ -20,6 +20,7 @@ from reportgen.i18n import N_, _, set_language
 from reportgen.problems import Problem
 from reportgen.render import FORMATS, REQUESTABLE
 from reportgen.safety.limits import Limits, SafetyError, cap_problems
+from reportgen.web import command as web_command
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 UNKNOWN_UNIT = N_("unknown unit code: {unit} (see the units table)")
@@ -88,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="write the shipped Hà Nội sample, figures included, to TARGET")
     from reportgen.audit import command as audit_command  # the audit lives in one module:
     audit_command.add_parser(commands)                     # add_parser + run (args.handler)
+    web_command.add_parser(commands, parents=[common])
     return parser
 
 
@@ -100,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         environment_language = "vi"  # LANG-style values such as "fr_FR.UTF-8": the default
     set_language(getattr(args, "lang", None) or environment_language)
     handlers = {"validate": cmd_validate, "figures": cmd_figures, "build": cmd_build,
-                "diff": cmd_diff, "init": cmd_init, "audit": lambda a: a.handler(a)}
+                "diff": cmd_diff, "init": cmd_init, "audit": lambda a: a.handler(a),
+                "serve": web_command.run}
     try:
         return handlers[args.command](args)
     except InvalidRequest as error:

@@ -19,8 +19,11 @@ if [ "${1:-}" = --print-uv ]; then echo "$PWD/$UV"; exit 0; fi
 # libharfbuzz-subset0: WeasyPrint subsets fonts with HarfBuzz (much faster than fontTools).
 # libpango*: WeasyPrint's text layout.
 # libreoffice-calc-nogui: tests/hostile opens CSV/XLSX outputs in Calc to prove no formula evaluates.
+# chromium, chromium-driver: the real browser the web app's tests drive (Playwright with
+#   executable_path=/usr/bin/chromium; Playwright's own browser download cannot run here).
 APT_PACKAGES=(fonts-liberation2 fontconfig libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
-              libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 python3-venv)
+              libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 python3-venv
+              chromium chromium-driver)
 PYTHON=${PYTHON:-python3}
 
 missing=()
