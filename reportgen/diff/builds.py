@@ -137,7 +137,9 @@ def _read_draft(path: Path, folder: Path | None = None, relative: str | None = N
         return data
     except LimitExceeded as error:
         raise DiffInputError(REFUSED_DOCX, path=str(path), reason=error.describe()) from None
-    except ArchiveError:
+    except ArchiveError as error:
+        if "entry" in error.params:  # a named entry refused: "../../x", a link, encrypted
+            raise DiffInputError(REFUSED_DOCX, path=str(path), reason=error.describe()) from None
         raise DiffInputError(NOT_DOCX, path=str(path)) from None
     except SafetyError as error:
         raise DiffInputError(UNREADABLE_JSON, path=str(path), reason=error.describe()) from None
