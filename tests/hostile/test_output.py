@@ -62,7 +62,7 @@ def _build_cli(capsys, folder, out, *more):
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.is_symlink()}
+            if p.is_file() and not p.is_symlink() and p.name != ".reportgen.lock"}
 
 
 def _own_temps(folder: Path) -> list[Path]:
@@ -448,3 +448,115 @@ def test_litter_of_a_killed_build_is_swept_by_the_next(tmp_path):
     # pymp-*: Python's multiprocessing folder of the killed process (an empty socket
     # folder, not reportgen's); everything of reportgen's is gone.
     assert [name for name in left if not name.startswith("pymp-")] == []
+
+
+# ---------------------------------------------------------------- live formulas, in Calc
+
+HOSTILE_TEXTS = ("=1+1", "=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(1;1)", "\t=1+1", "\r=1+1")
+# Import with "evaluate formulas" on (token 13), so a live formula would show its result.
+CALC_IN = "CSV:44,34,76,1,,0,false,true,false,false,false,-1,true"
+CALC_OUT = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def _calc_cells(source: Path, tmp_path: Path) -> list[str]:
+    """`source` opened in LibreOffice Calc (headless) and saved as CSV: what Calc shows."""
+    import csv
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    out = tmp_path / f"calc-{source.stem}"
+    args = [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile"]
+    if source.suffix == ".csv":
+        args.append(f"--infilter={CALC_IN}")
+    subprocess.run(args + ["--convert-to", CALC_OUT, "--outdir", str(out), str(source)],
+                   capture_output=True, timeout=180, check=True)
+    cells = []
+    for converted in sorted(out.glob("*.csv")):
+        with converted.open(encoding="utf-8-sig", newline="") as handle:
+            cells += [cell for row in csv.reader(handle) for cell in row]
+    assert cells, f"Calc wrote nothing for {source}"
+    return cells
+
+
+@pytest.mark.slow
+def test_formulas_nothing_evaluates_in_libreoffice_calc(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    from reportgen.model import Appendix, Table
+    from reportgen.render.xlsx import render_appendix_xlsx
+    from tests.model_factory import sample_model
+
+    # The control: the same texts written raw do evaluate, so the check below can fail.
+    raw = tmp_path / "raw.csv"
+    raw.write_text("name,value\n=1+1,5\n", encoding="utf-8")
+    assert "2" in _calc_cells(raw, tmp_path)
+    control = Workbook()
+    control.active["A1"] = "=1+1"
+    control.save(tmp_path / "control.xlsx")
+    assert "2" in _calc_cells(tmp_path / "control.xlsx", tmp_path)
+
+    # The diff's figures.csv, names and units of measure hostile.
+    # (Tab and CR never reach a name: the loader strips control characters.)
+    names = [text for text in HOSTILE_TEXTS if text[0] not in "\t\r"]
+    indicators = [(f"n{i}", text, text, "", "", "", "flow") for i, text in enumerate(names)]
+    settings = TINY_SETTINGS + AGENCY
+    for name, value in (("old", "9"), ("new", "4")):
+        folder = write_tiny(tmp_path / name, [("001", "2023-H1", f"n{i}", value, "")
+                                              for i in range(len(names))],
+                            indicators=indicators, settings=settings)
+        assert _build_cli(capsys, folder, tmp_path / f"{name}-out")[0] == 0
+    assert _run(capsys, "diff", tmp_path / "old-out", tmp_path / "new-out", "--out", tmp_path / "diff")[0] == 0
+    cells = _calc_cells(tmp_path / "diff" / "figures.csv", tmp_path)
+    assert "'=cmd|' /C calc'!A0" in cells and "'=1+1" in cells  # the names, as text
+    assert "9" in cells and "-5" in cells  # numbers stay numbers, unprefixed
+    assert "2" not in cells and "0" not in cells  # =1+1, -1+1 never evaluated
+
+    # The appendix XLSX.
+    model = sample_model()
+    table = next(b for b in model.appendices[0].blocks if isinstance(b, Table))
+    hostile = dataclasses.replace(table, data_header=("name", "value"),
+                                  data_rows=tuple((text, -12) for text in HOSTILE_TEXTS))
+    appendix = dataclasses.replace(model.appendices[0], blocks=(hostile,))
+    data = render_appendix_xlsx(dataclasses.replace(model, appendices=(appendix,)))
+    (tmp_path / "appendix.xlsx").write_bytes(data)
+    cells = _calc_cells(tmp_path / "appendix.xlsx", tmp_path)
+    assert "=cmd|' /C calc'!A0" in cells and "=1+1" in cells and "@SUM(1;1)" in cells
+    assert "-12" in cells and "2" not in cells and "0" not in cells
+
+
+# ---------------------------------------------------------------- what held keeps holding
+
+@pytest.mark.slow
+def test_held_eight_concurrent_builds_into_different_folders_are_each_correct(tmp_path):
+    from reportgen.testing.synth import generate_dataset
+
+    dataset = generate_dataset(tmp_path / "ds", units=6, indicators=6, periods=2, depth=2, seed=5)
+    args = [sys.executable, "-m", "reportgen", "build", str(dataset), "--all", "--format", "docx",
+            "--jobs", "1"]
+    period = sorted({p.code for p in _load(dataset).periods()})[-1]
+    reference = tmp_path / "reference"
+    assert subprocess.run(args + ["--period", period, "--out", str(reference)], cwd=REPO,
+                          capture_output=True, timeout=300).returncode == 0
+    processes = [subprocess.Popen(args + ["--period", period, "--out", str(tmp_path / f"out{i}")],
+                                  cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 for i in range(8)]
+    assert [p.wait(timeout=600) for p in processes] == [0] * 8
+    for i in range(8):
+        assert _tree(tmp_path / f"out{i}") == _tree(reference)
+
+
+@pytest.mark.slow
+def test_held_two_builds_into_one_folder_the_second_is_refused(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    out = tmp_path / "out"
+    first = _build_process(SAMPLE, out, temp, "--format", "pdf", "--jobs", "1")
+    _wait_for(out, "2023-H1/*.pdf")
+    second = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", str(SAMPLE), "--period", "2023-H1", "--all",
+         "--out", str(out)], cwd=REPO, capture_output=True, text=True, timeout=120,
+        env=dict(os.environ, REPORTGEN_LANG="en", TMPDIR=str(temp)))
+    assert second.returncode == 1 and "another build is writing" in second.stderr
+    first.send_signal(signal.SIGINT)
+    assert first.wait(timeout=120) == 130
