@@ -228,6 +228,20 @@ def test_os_permission_denied(dataset_folder, tmp_path, capsys):
     assert code == 1 and "permission denied" in output and "Traceback" not in output
 
 
+@pytest.mark.parametrize("number, words", [(errno.EACCES, "permission denied"),
+                                           (errno.EROFS, "read-only"), (errno.EIO, "Check the folder")])
+def test_os_errors_of_a_write_are_messages(dataset_folder, tmp_path, capsys, monkeypatch, number, words):
+    from reportgen import files
+
+    def fail(root, relative, data):
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr(files.safe_paths, "atomic_write_inside", fail)
+    code, output = _build_cli(capsys, dataset_folder, tmp_path / "out")
+    assert code == 1 and words in output and "Traceback" not in output
+    assert "out/2023-H1/001" in output  # which file
+
+
 def test_os_a_full_disk_keeps_what_was_built(dataset_folder, tmp_path, capsys, monkeypatch):
     from reportgen.safety import paths
 
