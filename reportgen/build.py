@@ -42,8 +42,8 @@ from reportgen.errors import (
 )
 from reportgen.figures import FigureBook
 from reportgen.i18n import N_, _
-from reportgen.files import (
-    check_folder, deterministic_zip, output_error, read_inside, refused, write_inside,
+from reportgen.files import (  # atomic_write: kept importable from here for callers
+    atomic_write, check_folder, deterministic_zip, output_error, read_inside, refused, write_inside,
 )
 from reportgen.periods import Period
 from reportgen.problems import Location, Problem

@@ -41,6 +41,17 @@ PERIOD = Period.parse("2023-H1")
 
 
 @pytest.fixture
+def short_temp():
+    """A TMPDIR for a build subprocess, short: multiprocessing puts a socket in it and
+    AF_UNIX paths are limited to 108 bytes (pytest's tmp_path under xdist is longer)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="rg-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
 def dataset_folder(tmp_path) -> Path:
     return write_tiny(tmp_path / "d", VALUES, settings=TINY_SETTINGS + AGENCY)
 
@@ -282,13 +293,12 @@ def _mount_tmpfs(folder: Path, size: str) -> bool:
 
 
 @pytest.mark.slow
-def test_os_a_real_full_disk_tmpfs(dataset_folder, tmp_path):
+def test_os_a_real_full_disk_tmpfs(dataset_folder, tmp_path, short_temp):
     out = tmp_path / "small-disk"
     if not _mount_tmpfs(out, "96k"):
         pytest.skip("cannot mount a tmpfs here")
     try:
-        temp = tmp_path / "tmp"
-        temp.mkdir()
+        temp = short_temp
         result = subprocess.run(
             [sys.executable, "-m", "reportgen", "build", str(dataset_folder), "--period", "2023-H1",
              "--unit", "001", "--unit", "002", "--format", "docx", "--format", "pdf", "--out", str(out), "--jobs", "2"],
@@ -403,18 +413,16 @@ SAMPLE = REPO / "datasets" / "hanoi"
 
 
 @pytest.mark.slow
-def test_litter_none_after_a_pdf_build_with_two_workers(tmp_path):
-    temp = tmp_path / "tmp"
-    temp.mkdir()
+def test_litter_none_after_a_pdf_build_with_two_workers(tmp_path, short_temp):
+    temp = short_temp
     process = _build_process(SAMPLE, tmp_path / "out", temp, "--format", "pdf", "--jobs", "2")
     assert process.wait(timeout=600) == 0, process.stderr.read()
     assert list(temp.iterdir()) == []  # no pickle, no weasyprint-* font copies
 
 
 @pytest.mark.slow
-def test_litter_none_after_a_failed_build(dataset_folder, tmp_path):
-    temp = tmp_path / "tmp"
-    temp.mkdir()
+def test_litter_none_after_a_failed_build(dataset_folder, tmp_path, short_temp):
+    temp = short_temp
     out = tmp_path / "out"
     (out / "2023-H1").mkdir(parents=True)
     (out / "2023-H1" / "002.pdf").mkdir()  # a folder where a report goes: the build fails
@@ -428,9 +436,8 @@ def test_litter_none_after_a_failed_build(dataset_folder, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_litter_none_after_an_interrupted_build(tmp_path, signum, code):
-    temp = tmp_path / "tmp"
-    temp.mkdir()
+def test_litter_none_after_an_interrupted_build(tmp_path, short_temp, signum, code):
+    temp = short_temp
     out = tmp_path / "out"
     process = _build_process(SAMPLE, out, temp, "--format", "pdf", "--jobs", "2")
     _wait_for(out, "2023-H1/*.pdf")
@@ -445,9 +452,8 @@ def test_litter_none_after_an_interrupted_build(tmp_path, signum, code):
 
 
 @pytest.mark.slow
-def test_litter_of_a_killed_build_is_swept_by_the_next(tmp_path):
-    temp = tmp_path / "tmp"
-    temp.mkdir()
+def test_litter_of_a_killed_build_is_swept_by_the_next(tmp_path, short_temp):
+    temp = short_temp
     out = tmp_path / "out"
     process = _build_process(SAMPLE, out, temp, "--format", "pdf", "--jobs", "2")
     _wait_for(out, "2023-H1/*.pdf")
@@ -561,9 +567,8 @@ def test_held_eight_concurrent_builds_into_different_folders_are_each_correct(tm
 
 
 @pytest.mark.slow
-def test_held_two_builds_into_one_folder_the_second_is_refused(tmp_path):
-    temp = tmp_path / "tmp"
-    temp.mkdir()
+def test_held_two_builds_into_one_folder_the_second_is_refused(tmp_path, short_temp):
+    temp = short_temp
     out = tmp_path / "out"
     first = _build_process(SAMPLE, out, temp, "--format", "pdf", "--jobs", "1")
     _wait_for(out, "2023-H1/*.pdf")
