@@ -6,6 +6,15 @@ the settings, the templates, the reportgen version), so an unchanged report is s
 a changed district rebuilds itself and its parents only. Workers (in-process, a process
 pool, or a Dask cluster) return bytes; only this process writes files, each to a
 temporary name then renamed, and the manifest is rewritten atomically after every task.
+
+Nothing read or written leaves --out (issue 10): output paths are made from checked codes
+only (reportgen.safety.paths.check_code) and written by files.write_inside (no link below
+--out followed, the tool's own temp names, which are all the stale-temp sweep removes);
+the lock is a file the tool makes itself (safety.paths.folder_lock); the manifest is read
+bounded (safety.jsonsafe) and each entry checked, a bad one dropped with a warning, a
+damaged manifest costing a full rebuild. Each build has one temporary folder (the
+dataset pickled for workers, the workers' TMPDIR, where WeasyPrint copies its fonts),
+removed on every way out, and swept at the next start if the build was killed.
 """
 from __future__ import annotations
 
@@ -13,7 +22,12 @@ import hashlib
 import json
 import os
 import pickle
+import re
+import shutil
+import signal
+import stat
 import tempfile
+import threading
 import time
 import traceback
 from contextlib import contextmanager
@@ -23,13 +37,22 @@ from typing import Callable, Iterable, Iterator
 
 from reportgen import __version__
 from reportgen.dataset import CATALOGUE_FILE, Dataset
-from reportgen.errors import BuildError, BuildLocked, DatasetInvalid, InvalidRequest, ReportgenError
+from reportgen.errors import (
+    BuildError, BuildLocked, DatasetInvalid, InvalidRequest, OutputError, ReportgenError,
+)
 from reportgen.figures import FigureBook
 from reportgen.i18n import N_, _
-from reportgen.files import atomic_write, deterministic_zip
+from reportgen.files import (  # atomic_write: kept importable from here for callers
+    atomic_write, check_folder, deterministic_zip, output_error, read_inside, refused, write_inside,
+)
 from reportgen.periods import Period
+from reportgen.problems import Location, Problem
 from reportgen.render import FORMATS, REQUESTABLE, RenderSettings, format_of, outputs_of
 from reportgen.resources import Templates, dataset_templates
+from reportgen.safety import paths as safe_paths
+from reportgen.safety.archives import checked_zip_entry_name
+from reportgen.safety.jsonsafe import load_json
+from reportgen.safety.limits import Limits, SafetyError
 
 MANIFEST = "manifest.json"
 LOCK_FILE = ".reportgen.lock"
@@ -41,6 +64,9 @@ TASKS_PER_WORKER = 40
 # Saving the manifest after every report made a 700-unit build quadratic (each save
 # writes every entry and fsyncs); once a second keeps a killed build's loss small.
 MANIFEST_INTERVAL = 1.0
+# One temporary folder per build, in TMPDIR: reportgen-build-<pid>-<random>.
+BUILD_TEMP_PREFIX = "reportgen-build-"
+_BUILD_TEMP = re.compile(re.escape(BUILD_TEMP_PREFIX) + r"([0-9]+)-[A-Za-z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -80,6 +106,25 @@ class Outcome:
     peak_rss_mb: float = 0.0  # the worker process's peak memory so far (benchmarks print it)
 
 
+# ---------------------------------------------------------------- units
+
+def descendants(dataset: Dataset, code: str) -> list:
+    """Every unit below `code`, parents before their children, in code order (as
+    Dataset.descendants), without recursion: a 1,000-level chain that bypassed validate
+    is walked, not a RecursionError; a loop in the parents is walked once."""
+    found: list = []
+    seen = {code}
+    stack = list(reversed(dataset.children(code)))
+    while stack:
+        unit = stack.pop()
+        if unit.code in seen:
+            continue
+        seen.add(unit.code)
+        found.append(unit)
+        stack.extend(reversed(dataset.children(unit.code)))
+    return found
+
+
 # ---------------------------------------------------------------- keys
 
 def _digest(*parts: bytes) -> str:
@@ -114,7 +159,7 @@ class KeyMaker:
     def key(self, unit: str, period: Period, extra_periods: Iterable[Period] = ()) -> str:
         periods = {period.code, period.same_period_last_year().code} | {p.code for p in extra_periods}
         year = str(period.year)  # targets are read for the report's own year only
-        units = [self.dataset.units[unit]] + self.dataset.descendants(unit)
+        units = [self.dataset.units[unit]] + descendants(self.dataset, unit)
         lines = []
         parent = self.dataset.units.get(self.dataset.units[unit].parent or "")
         if parent:
@@ -170,7 +215,7 @@ class ReportWorker:
         compare = Period.parse(self.options.compare_with) if self.options.compare_with else None
         model = compose_report(self.dataset, self.book, unit, period,
                                ComposeOptions(compare_with=compare, templates=self.settings.templates))
-        prefix = f"{period.code}/{unit}"
+        prefix = output_prefix(unit, period.code)
         files: dict[str, bytes] = {}
         for fmt in outputs_of(self.options.formats):
             data = fmt.render(model, self.settings)
@@ -180,6 +225,13 @@ class ReportWorker:
         files[prefix + FIGURES_SUFFIX] = (json.dumps(document, ensure_ascii=False, indent=1,
                                                      sort_keys=True) + "\n").encode()
         return files
+
+
+def output_prefix(unit: str, period: str) -> str:
+    """"<period>/<unit>": output names are made of checked codes only, so a unit code
+    "../../x" can never name a file, whoever called the library."""
+    return (f"{safe_paths.check_code(period, kind='period code')}/"
+            f"{safe_paths.check_code(unit, kind='unit code')}")
 
 
 def _peak_rss_mb() -> float:
@@ -200,8 +252,13 @@ def _failure_reason(error: Exception) -> str:
 _worker: ReportWorker | None = None
 
 
-def _init_pool_worker(payload_path: str) -> None:
+def _init_pool_worker(payload_path: str, temp_root: str) -> None:
     global _worker
+    # The worker's temporary files (WeasyPrint's font copies, weasyprint-*) go into the
+    # build's folder: a pool worker ends with os._exit, so their own cleanup never runs.
+    folder = tempfile.mkdtemp(prefix=f"worker-{os.getpid()}-", dir=temp_root)
+    os.environ["TMPDIR"] = folder
+    tempfile.tempdir = folder
     with open(payload_path, "rb") as stream:
         dataset, options = pickle.load(stream)
     _worker = ReportWorker(dataset, options)
@@ -240,7 +297,10 @@ def executor_ok(executor: str) -> bool:
 
 
 def run_tasks(tasks: list[Task], dataset: Dataset, options: BuildOptions, *, jobs: int,
-              executor: str = "local", tasks_per_worker: int = TASKS_PER_WORKER) -> Iterator[Outcome]:
+              executor: str = "local", tasks_per_worker: int = TASKS_PER_WORKER,
+              temp: Path | None = None) -> Iterator[Outcome]:
+    """Outcomes as they come. `temp` is the build's temporary folder (the pool's dataset
+    pickle and the workers' TMPDIR); without one the pool makes and removes its own."""
     if not tasks:
         return iter(())
     if executor.startswith("dask://") or executor.startswith("tcp://"):
@@ -250,10 +310,14 @@ def run_tasks(tasks: list[Task], dataset: Dataset, options: BuildOptions, *, job
     if jobs <= 1 or len(tasks) == 1:
         worker = ReportWorker(dataset, options)
         return (worker.run(task) for task in tasks)
-    return _run_pool(tasks, dataset, options, jobs, tasks_per_worker)
+    return _run_pool(tasks, dataset, options, jobs, tasks_per_worker, temp)
 
 
-def _run_pool(tasks, dataset, options, jobs, tasks_per_worker) -> Iterator[Outcome]:
+def _run_pool(tasks, dataset, options, jobs, tasks_per_worker, temp=None) -> Iterator[Outcome]:
+    if temp is None:
+        with build_temp() as own:
+            yield from _run_pool(tasks, dataset, options, jobs, tasks_per_worker, own)
+        return
     # multiprocessing.Pool, not ProcessPoolExecutor: the latter's max_tasks_per_child
     # deadlocks on Python 3.11-3.13 once a worker retires with tasks still queued
     # (CPython gh-115634); Pool's maxtasksperchild replaces workers reliably.
@@ -267,12 +331,13 @@ def _run_pool(tasks, dataset, options, jobs, tasks_per_worker) -> Iterator[Outco
                                     "reportgen.render.xlsx", pdf_module])
     # The dataset goes to workers through a file, not the initializer's arguments: a
     # worker keeps its arguments alive, and each recycled worker would copy them again.
-    with tempfile.NamedTemporaryFile(prefix="reportgen-dataset-", suffix=".pickle") as handle:
+    # The file is in the build's temporary folder, removed with it on every way out.
+    payload = Path(temp) / "dataset.pickle"
+    with open(payload, "xb") as handle:
         pickle.dump((dataset, options), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        handle.flush()
-        with context.Pool(processes=min(jobs, len(tasks)), initializer=_init_pool_worker,
-                          initargs=(handle.name,), maxtasksperchild=tasks_per_worker) as pool:
-            yield from pool.imap_unordered(_pool_run, tasks, chunksize=1)
+    with context.Pool(processes=min(jobs, len(tasks)), initializer=_init_pool_worker,
+                      initargs=(str(payload), str(temp)), maxtasksperchild=tasks_per_worker) as pool:
+        yield from pool.imap_unordered(_pool_run, tasks, chunksize=1)
 
 
 def _run_dask(tasks, dataset, options, address) -> Iterator[Outcome]:
@@ -305,19 +370,74 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class Manifest:
-    """OUT/manifest.json (interface.md §3): one entry per output file."""
+MANIFEST_DAMAGED = N_("the manifest cannot be used ({reason}); every report will be rebuilt")
+MANIFEST_ENTRY_IGNORED = N_("output {number} of the manifest (\"{path}\") is not one reportgen "
+                            "writes; it is ignored: not trusted, not copied into a zip")
+ZIP_ENTRY_SKIPPED = N_("{path} is left out of the zip: {reason}")
+_ENTRY_TEXT = ("unit", "period", "format", "path", "sha256", "inputs")
 
-    def __init__(self, out: Path):
-        self.path = out / MANIFEST
+
+def _checked_entry(entry: object) -> dict | None:
+    """A manifest entry as reportgen writes it, or None: codes for unit and period, a
+    path "<period>/<unit>.<suffix>" inside the folder, a hash, a size."""
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in _ENTRY_TEXT):
+        return None
+    if not isinstance(entry.get("size"), int) or isinstance(entry.get("size"), bool):
+        return None
+    unit, period, path = entry["unit"], entry["period"], entry["path"]
+    if not (safe_paths.is_code(unit) and safe_paths.is_code(period)):
+        return None
+    prefix = f"{period}/{unit}."
+    if not path.startswith(prefix) or "/" in path[len(prefix):]:
+        return None
+    try:
+        if safe_paths.entry_path(path) != path:
+            return None
+    except SafetyError:
+        return None
+    return entry
+
+
+class Manifest:
+    """OUT/manifest.json (interface.md §3): one entry per output file.
+
+    Read through the folder without links, bounded (json_bytes, json_depth); a damaged
+    manifest costs a full rebuild and a warning, an entry that is not one reportgen
+    writes (a planted "../secret") is dropped with a warning. Warnings go to `warnings`
+    (Problems; the library prints nothing)."""
+
+    def __init__(self, out: Path, warnings: list[Problem] | None = None, *,
+                 limits: Limits | None = None):
+        self.out = Path(out)
+        self.path = self.out / MANIFEST
         self.entries: dict[str, dict] = {}
-        if self.path.exists():
-            try:
-                document = json.loads(self.path.read_text(encoding="utf-8"))
-                for entry in document.get("outputs", []):
-                    self.entries[entry["path"]] = entry
-            except (ValueError, KeyError, TypeError):
-                self.entries = {}  # a damaged manifest only costs a full rebuild
+        self.warnings = warnings if warnings is not None else []
+        if os.path.lexists(self.path):
+            self._load(limits or Limits.from_environ())
+
+    def _damaged(self, reason: str) -> None:
+        self.entries = {}
+        self.warnings.append(Problem.warning(Location(str(self.path)), MANIFEST_DAMAGED, reason=reason))
+
+    def _load(self, limits: Limits) -> None:
+        try:
+            raw = read_inside(self.out, MANIFEST, max_bytes=limits.json_bytes)
+            document = load_json(raw, file=MANIFEST, limits=limits)
+        except (SafetyError, OutputError) as error:
+            reason = error.describe() if isinstance(error, SafetyError) else error.translated()
+            return self._damaged(reason)
+        outputs = document.get("outputs") if isinstance(document, dict) else None
+        if not isinstance(outputs, list):
+            return self._damaged('{"outputs": [...]}')
+        for number, entry in enumerate(outputs, 1):
+            checked = _checked_entry(entry)
+            if checked is None:
+                path = entry.get("path") if isinstance(entry, dict) else None
+                self.warnings.append(Problem.warning(
+                    Location(str(self.path)), MANIFEST_ENTRY_IGNORED, number=number,
+                    path=repr(path)[1:-1][:120] if isinstance(path, str) else "?"))
+                continue
+            self.entries[checked["path"]] = checked
 
     def by_report(self) -> dict[tuple[str, str], dict[str, dict]]:
         """(unit, period) → format → entry: one pass, so checking 700 reports stays linear."""
@@ -326,15 +446,20 @@ class Manifest:
             index.setdefault((entry["unit"], entry["period"]), {})[entry["format"]] = entry
         return index
 
+    def _present(self, entry: dict) -> bool:
+        try:
+            info = os.lstat(self.out / entry["path"])
+        except OSError:
+            return False
+        return stat.S_ISREG(info.st_mode) and info.st_size == entry.get("size", -1)
+
     def up_to_date(self, out: Path, unit: str, period: str, key: str, formats: Iterable[str],
                    index: dict[tuple[str, str], dict[str, dict]] | None = None) -> bool:
         wanted = {f.name for f in outputs_of(tuple(formats)) if not f.optional} | {FIGURES}
         found = (index if index is not None else self.by_report()).get((unit, period), {})
         if not wanted <= set(found):
             return False
-        return all(found[f]["inputs"] == key and (out / found[f]["path"]).is_file()
-                   and (out / found[f]["path"]).stat().st_size == found[f].get("size", -1)
-                   for f in wanted)
+        return all(found[f]["inputs"] == key and self._present(found[f]) for f in wanted)
 
     def record(self, unit: str, period: str, path: str, data: bytes, key: str) -> None:
         fmt = FIGURES if path.endswith(FIGURES_SUFFIX) else format_of(path) or path.rsplit(".", 1)[1]
@@ -351,31 +476,114 @@ class Manifest:
     def save(self) -> None:
         ordered = sorted(self.entries.values(), key=lambda e: (e["period"], e["unit"], e["format"]))
         document = {"reportgen": __version__, "outputs": ordered}
-        atomic_write(self.path, (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode())
+        write_inside(self.out, MANIFEST,
+                     (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode())
+
+
+LOCKED = N_("another build is writing to {out}; wait for it to finish or use another --out")
 
 
 @contextmanager
 def build_lock(out: Path):
-    """One build per output folder at a time (a second one is refused, not interleaved)."""
-    import fcntl
-
-    out.mkdir(parents=True, exist_ok=True)
-    handle = open(out / LOCK_FILE, "a+")
+    """One build per output folder at a time (a second one is refused, not interleaved).
+    The lock file is the tool's own (safety.paths.folder_lock): a link or a foreign file
+    planted as OUT/.reportgen.lock is refused, its target never truncated."""
+    out = check_folder(out)
+    lock = safe_paths.folder_lock(out)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise BuildLocked(N_("another build is writing to {out}; wait for it to finish or use another --out"),
-                          out=out)
+        lock.__enter__()
+    except safe_paths.LockBusyError:
+        raise BuildLocked(LOCKED, out=out) from None
+    except SafetyError as error:
+        raise refused(error) from None
+    except OSError as error:
+        raise output_error(error, out / safe_paths.LOCK_NAME) from None
     try:
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
         yield
     finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
+        lock.__exit__(None, None, None)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_build_temps(folder: str | os.PathLike | None = None) -> list[Path]:
+    """Remove the temporary folders of builds that died (kill -9): only our own names
+    (reportgen-build-<pid>-...), our own folders, and only when that pid is gone."""
+    folder = Path(folder or tempfile.gettempdir())
+    removed = []
+    try:
+        candidates = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in candidates:
+        match = _BUILD_TEMP.fullmatch(entry.name)
+        if not match or int(match.group(1)) == os.getpid():
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not _alive(int(match.group(1))):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
+@contextmanager
+def build_temp() -> Iterator[Path]:
+    """The build's one temporary folder, removed on every way out (success, failure,
+    Ctrl-C, SIGTERM); a killed build's folder is removed by the next build's sweep."""
+    sweep_build_temps()
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f"{BUILD_TEMP_PREFIX}{os.getpid()}-"))
+    except OSError as error:
+        raise output_error(error, tempfile.gettempdir()) from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class BuildTerminated(KeyboardInterrupt):
+    """SIGTERM during a build: unwinds as Ctrl-C does, so the temporary folder is removed
+    and the manifest saved; the CLI exits 143."""
+
+    exit_code = 128 + signal.SIGTERM
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    # Only from the main thread, and never over a handler the application set itself.
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
+        yield
+        return
+
+    def terminated(signum, frame):
+        raise BuildTerminated()
+
+    signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _sweep_temps(out: Path) -> None:
+    """Temporary files of a build that was killed mid-write (never complete, never
+    listed): only the tool's own `.reportgen-<hex>.tmp`, a user's `.draft.tmp` stays."""
+    try:
+        safe_paths.sweep_temps(out)
+    except OSError as error:
+        raise output_error(error, out) from None
 
 
 # ---------------------------------------------------------------- the build
@@ -386,12 +594,13 @@ class BuildSummary:
     skipped: list[Outcome] = field(default_factory=list)
     failed: list[Outcome] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # a damaged manifest, a planted entry...
 
 
 def plan(dataset: Dataset, period: Period, units: list[str], options: BuildOptions) -> list[Task]:
     keys = KeyMaker(dataset, options)
     extra = [Period.parse(options.compare_with)] if options.compare_with else []
-    tasks = [Task(u, period.code, keys.key(u, period, extra), 1 + len(dataset.descendants(u)))
+    tasks = [Task(u, period.code, keys.key(u, period, extra), 1 + len(descendants(dataset, u)))
              for u in units]
     return sorted(tasks, key=lambda t: (-t.weight, t.unit))
 
@@ -420,11 +629,18 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
     Reports whose inputs are unchanged since the last build into `out` are skipped; a
     report that fails is listed in `summary.failed` with its reason and the others go on.
     Raises BuildLocked if another build is writing to `out`, InvalidRequest for an
-    unknown executor, BuildError if the Dask scheduler cannot be reached."""
+    unknown executor, BuildError if the Dask scheduler cannot be reached, OutputError
+    when `out` cannot be written (a file, full, read-only, a planted link, a unit code
+    that is not a code): the reports already written stay, and stay listed."""
     if not executor_ok(executor):
         raise InvalidRequest(UNKNOWN_EXECUTOR, executor=executor)
+    for unit in units:  # before anything is written, whoever called us
+        try:
+            output_prefix(unit, period.code)
+        except SafetyError as error:
+            raise refused(error) from None
     options = resolve_templates(dataset, options)
-    out = Path(out)
+    out = check_folder(out)
     summary = BuildSummary()
 
     def report(outcome: Outcome) -> None:
@@ -432,11 +648,9 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
             done = len(summary.built) + len(summary.skipped) + len(summary.failed)
             progress(done, len(units), outcome)
 
-    with build_lock(out):
-        # Temporary files of a build that was killed mid-write: never complete, never listed.
-        for stale in out.rglob(".*.tmp"):
-            stale.unlink(missing_ok=True)
-        manifest = Manifest(out)
+    with _terminate_as_interrupt(), build_lock(out), build_temp() as temp:
+        _sweep_temps(out)
+        manifest = Manifest(out, summary.warnings)
         index = manifest.by_report()
         todo = []
         for task in plan(dataset, period, units, options):
@@ -447,19 +661,40 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
             else:
                 todo.append(task)
         writer = _OutcomeWriter(out, manifest, {t.unit: t.key for t in todo})
-        for outcome in run_tasks(todo, dataset, options, jobs=jobs, executor=executor,
-                                 tasks_per_worker=tasks_per_worker):
-            if outcome.status == "built":
-                writer.write(outcome)
-                summary.written += outcome.written
-                summary.built.append(outcome)
-            else:
-                summary.failed.append(outcome)
-            report(outcome)
+        try:
+            with _closing(run_tasks(todo, dataset, options, jobs=jobs, executor=executor,
+                                   tasks_per_worker=tasks_per_worker, temp=temp)) as outcomes:
+                for outcome in outcomes:
+                    if outcome.status == "built":
+                        writer.write(outcome)
+                        summary.written += outcome.written
+                        summary.built.append(outcome)
+                    else:
+                        summary.failed.append(outcome)
+                    report(outcome)
+        except BaseException:
+            # Interrupted, or the disk is full: what is already written stays listed.
+            try:
+                manifest.save()
+            except OutputError:
+                pass
+            raise
         manifest.save()
         if zip_output:
-            write_zip(out, period.code, manifest)
+            write_zip(out, period.code, manifest, summary.warnings)
     return summary
+
+
+@contextmanager
+def _closing(outcomes: Iterator[Outcome]) -> Iterator[Iterator[Outcome]]:
+    # A pool's generator, closed on the way out: its workers stop before the build's
+    # temporary folder (their TMPDIR) is removed.
+    try:
+        yield outcomes
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()
 
 
 class _OutcomeWriter:
@@ -470,12 +705,18 @@ class _OutcomeWriter:
         self.last_save = time.monotonic()
 
     def write(self, outcome: Outcome) -> None:
+        prefix = output_prefix(outcome.unit, outcome.period) + "."
         if self.manifest.forget(outcome.unit, outcome.period):
             # Unlist the old files before replacing them: the manifest never names a
             # file with another file's hash, even if we are killed now.
             self._save()
         for relative, data in sorted(outcome.files.items()):
-            atomic_write(self.out / relative, data)
+            if not relative.startswith(prefix) or "/" in relative[len(prefix):]:
+                # A worker (a remote Dask one too) names only its own report's files.
+                raise refused(safe_paths.UnsafeNameError(
+                    N_("the path \"{path}\" is refused: {reason}"), path=relative,
+                    reason=safe_paths.Msg(N_("it is not one of the report's own files"))))
+            write_inside(self.out, relative, data)
             self.manifest.record(outcome.unit, outcome.period, relative, data, self.keys[outcome.unit])
             outcome.written.append(relative)
         outcome.files = {}  # the bytes are on disk; don't hold 31 reports in memory
@@ -489,13 +730,25 @@ class _OutcomeWriter:
         self.last_save = time.monotonic()
 
 
-def write_zip(out: Path, period: str, manifest: Manifest) -> Path:
-    """OUT/<period>.zip: the period's outputs and the manifest, with fixed entry times."""
-    entries = {entry["path"]: (out / entry["path"]).read_bytes()
-               for entry in sorted(manifest.entries.values(), key=lambda e: e["path"])
-               if entry["period"] == period}
-    entries[MANIFEST] = manifest.path.read_bytes()
-    buffer = deterministic_zip(entries)
-    target = out / f"{period}.zip"
-    atomic_write(target, buffer)
-    return target
+def write_zip(out: Path, period: str, manifest: Manifest,
+              warnings: list[Problem] | None = None) -> Path:
+    """OUT/<period>.zip: the period's outputs and the manifest, with fixed entry times.
+    Every entry name is checked (no "..", no absolute path) and every file read without
+    following a link; a listed file that cannot be read is left out with a warning."""
+    warnings = manifest.warnings if warnings is None else warnings
+    entries: dict[str, bytes] = {}
+    for entry in sorted(manifest.entries.values(), key=lambda e: e["path"]):
+        if entry["period"] != period:
+            continue
+        try:
+            name = checked_zip_entry_name(entry["path"])
+            entries[name] = read_inside(out, name)
+        except SafetyError as error:
+            warnings.append(Problem.warning(Location(str(out / entry["path"])), ZIP_ENTRY_SKIPPED,
+                                            path=entry["path"], reason=error.describe()))
+        except OutputError as error:
+            warnings.append(Problem.warning(Location(str(out / entry["path"])), ZIP_ENTRY_SKIPPED,
+                                            path=entry["path"], reason=error.translated()))
+    entries[MANIFEST] = read_inside(out, MANIFEST)
+    target = f"{safe_paths.check_code(period, kind='period code')}.zip"
+    return write_inside(out, target, deterministic_zip(entries))

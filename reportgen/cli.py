@@ -118,9 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     except SafetyError as error:  # a refused file or a wrong --limit, said with its limit
         print(f"reportgen: {error.describe()}", file=sys.stderr)
         return EXIT_INVALID
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         print(_(N_("interrupted")), file=sys.stderr)
-        return 130
+        return getattr(interrupt, "exit_code", 130)  # build.BuildTerminated (SIGTERM): 143
 
 
 def _print_problems(problems: list[Problem], limits: Limits | None = None) -> None:
@@ -246,6 +246,7 @@ def cmd_build(args) -> int:
         summary = build(dataset, period, units, args.out, options=options,
                         jobs=args.jobs or os.cpu_count() or 1, executor=args.executor,
                         force=args.force, progress=reporter.update, zip_output=args.zip)
+    _print_problems(summary.warnings)  # a damaged manifest, a planted entry (issue 10)
     print(_(N_("{built} built, {skipped} unchanged (skipped), {failed} failed in {seconds} s → {out}"),
             built=len(summary.built), skipped=len(summary.skipped), failed=len(summary.failed),
             seconds=f"{time.perf_counter() - started:.1f}", out=args.out))

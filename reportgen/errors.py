@@ -72,3 +72,22 @@ class BuildError(ReportgenError):
 
 class BuildLocked(BuildError):
     """Another build holds the output folder's lock (CLI exit 1)."""
+
+
+class OutputError(InputFileError):
+    """A file or folder at the edge cannot be written or read: the output folder is a
+    file, the disk is full or read-only, permission is denied, or a path would leave (or
+    link out of) the folder named on the command line (CLI exit 1). The message says
+    which file, what happened and what to do; nothing half-written is left behind.
+
+    Made by `reportgen.files.output_error` from an OSError, or wrapping a refusal of
+    `reportgen.safety` (its own translated, located text)."""
+
+    def __init__(self, message_id: str, *, refusal: Exception | None = None, **params: object):
+        self.refusal = refusal
+        super().__init__(message_id, **params)
+
+    def translated(self) -> str:
+        if self.refusal is not None and hasattr(self.refusal, "describe"):
+            return self.refusal.describe()
+        return super().translated()

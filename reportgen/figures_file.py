@@ -72,7 +72,11 @@ def read_figures(path: Path) -> dict:
     """{"name", "label", "figures": {indicator: {"name", "measure", "value"}}} from one
     figures.json. Raises OSError, ValueError (bad JSON or number), KeyError, TypeError or
     AttributeError on a file that is not one; the caller says which file it was."""
-    data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    return parse_figures(json.loads(Path(path).read_text(encoding="utf-8-sig")))
+
+
+def parse_figures(data: dict) -> dict:
+    """read_figures on an already decoded document (the diff reads it bounded)."""
     figures = {}
     for figure in data.get("figures") or ():
         figures[figure["indicator"]] = {

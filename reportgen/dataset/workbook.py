@@ -29,6 +29,7 @@ from reportgen.dataset.cells import markdown_sections, section_of_heading
 from reportgen.dataset.types import CATALOGUE_FILE, COLUMNS, SECTIONS
 from reportgen.periods import code_sort_key
 from reportgen.files import normalize_zip
+from reportgen.safety.formulas import set_xlsx_cell
 
 SHEET_ORDER = ("units", "indicators", "values", "targets", "notes", "settings")
 # Columns whose cells are always text, whatever they look like.
@@ -222,7 +223,9 @@ def _write_sheet(wb, name: str, rows: list[dict[str, Any]]):
     widths = [len(c) for c in columns]
     for row in rows:
         values = [_cell_value(name, c, row.get(c)) for c in columns]
-        ws.append(values)
+        ws.append([None] * len(values))
+        for cell, value in zip(ws[ws.max_row], values):
+            set_xlsx_cell(cell, value)  # "=1+1" in a name stays text (issue 10)
         for i, v in enumerate(values):
             if v is not None:
                 widths[i] = max(widths[i], max(len(line) for line in str(v).split("\n")))

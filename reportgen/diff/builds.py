@@ -5,13 +5,18 @@ compared through their manifests (interface.md §3): every unit whose outputs' s
 differ, or that exists on one side only, gets its figures compared (from the
 `<period>/<unit>.figures.json` written beside the reports) and its DOCX redlined; an
 index page links it all. Figures are formatted by reportgen.vi, as in the reports.
+
+A build folder may come from anyone: its manifest and figures files are read bounded
+(reportgen.safety.jsonsafe), units and periods must be codes (safety.paths.is_code), files
+are opened inside the folder without following links, and a DOCX is inspected before it
+is read (ooxml.read). figures.csv is written by the OWASP rule (safety.formulas): a name
+such as "=cmd|' /C calc'!A0" is text in Calc and Excel, a number stays a number.
 """
 from __future__ import annotations
 
 import csv
 import io
-import json
-import re
+import os
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -26,15 +31,21 @@ from reportgen.diff.errors import (
 from reportgen.diff.html_view import render_comparison
 from reportgen.diff.pages import figures_page, index_page
 from reportgen.diff.redline import DEFAULT_AUTHOR, mark_comparison
-from reportgen.figures_file import read_figures
-from reportgen.files import atomic_write
+from reportgen.errors import OutputError
+from reportgen.figures_file import parse_figures
+from reportgen.files import atomic_write, read_inside
+from reportgen.ooxml.read import NOT_DOCX, REFUSED_DOCX
+from reportgen.safety.archives import ArchiveError, CheckedZip
 from reportgen.render import FORMATS
+from reportgen.safety.formulas import csv_row
+from reportgen.safety.jsonsafe import load_json
+from reportgen.safety.limits import LimitExceeded, Limits, SafetyError, check
+from reportgen.safety.paths import entry_path, is_code, open_inside
 
 # Formats whose two versions are redlined (tracked changes in a DOCX); render.FORMATS says.
 REDLINE_FORMATS = tuple(name for name, spec in FORMATS.items() if spec.redline)
 
 Number = int | Decimal
-_SAFE_NAME = re.compile(r"^[\w][\w.\-]*$")
 CSV_COLUMNS = ("period", "unit", "indicator", "name", "old_value", "new_value", "change")
 
 
@@ -109,9 +120,39 @@ def _diff_documents(old: Path, new: Path, out_dir: Path, author: str) -> DiffRep
     return DiffReport("docx", out_dir, (docx_path, html_path), document=result)
 
 
-def _redline_files(old: Path, new: Path, docx_path: Path, html_path: Path, title: str,
-                   author: str) -> DiffResult:
-    old_bytes, new_bytes = old.read_bytes(), new.read_bytes()
+def _read_draft(path: Path, folder: Path | None = None, relative: str | None = None) -> bytes:
+    """A draft's bytes. Its central directory is checked first (a 1 GB entry is refused
+    with the limit's message before anything is read), then at most archive_total_bytes
+    are read. Inside a build folder, no link is followed."""
+    limits = Limits.from_environ()
+    try:
+        handle = (open_inside(folder, relative, "rb") if folder is not None and relative is not None
+                  else open(path, "rb"))
+        with handle:
+            inspected = CheckedZip(handle, file=str(path), limits=limits)
+            inspected.zip.close()  # the handle stays ours: it is read below
+            handle.seek(0)
+            data = handle.read(limits.archive_total_bytes + 1)
+        check(limits, "archive_total_bytes", len(data), file=str(path))
+        return data
+    except LimitExceeded as error:
+        raise DiffInputError(REFUSED_DOCX, path=str(path), reason=error.describe()) from None
+    except ArchiveError as error:
+        if "entry" in error.params:  # a named entry refused: "../../x", a link, encrypted
+            raise DiffInputError(REFUSED_DOCX, path=str(path), reason=error.describe()) from None
+        raise DiffInputError(NOT_DOCX, path=str(path)) from None
+    except SafetyError as error:
+        raise DiffInputError(UNREADABLE_JSON, path=str(path), reason=error.describe()) from None
+    except OSError as error:
+        raise DiffInputError(UNREADABLE_JSON, path=str(path), reason=error.strerror or str(error)) from None
+
+
+def _redline_files(old: Path | tuple[Path, str], new: Path | tuple[Path, str], docx_path: Path,
+                   html_path: Path, title: str, author: str) -> DiffResult:
+    old_bytes, new_bytes = (_read_draft(p) if isinstance(p, Path) else _read_draft(p[0] / p[1], *p)
+                            for p in (old, new))
+    old = old if isinstance(old, Path) else old[0] / old[1]
+    new = new if isinstance(new, Path) else new[0] / new[1]
     old_package, new_package = load_pair(old_bytes, new_bytes, str(old), str(new))
     comparison = compare(old_package, new_package)
     page = render_comparison(comparison, title=title)  # before the marks change the XML
@@ -130,25 +171,24 @@ class _Build:
     manifest: Path
     outputs: dict[tuple[str, str], dict[str, dict]]  # (period, unit) → format → entry
 
-    def file(self, entry: dict) -> Path:
-        path = (self.folder / entry["path"]).resolve()
-        if not path.is_relative_to(self.folder.resolve()):
+    def file(self, entry: dict) -> tuple[Path, str]:
+        """(folder, checked relative path) of a listed output; read it with read_inside."""
+        try:
+            relative = entry_path(entry["path"])
+        except SafetyError as error:
             raise DiffInputError(UNREADABLE_JSON, path=str(self.manifest),
-                                 reason=f"path {entry['path']!r} is outside the build folder")
-        if not path.is_file():
-            raise DiffInputError(MISSING_OUTPUT, path=str(self.folder / entry["path"]),
+                                 reason=error.describe()) from None
+        if not os.path.lexists(self.folder / relative):
+            raise DiffInputError(MISSING_OUTPUT, path=str(self.folder / relative),
                                  manifest=str(self.manifest))
-        return path
+        return self.folder, relative
 
 
 def _read_build(folder: Path) -> _Build:
     manifest = folder / "manifest.json"
     if not manifest.is_file():
         raise DiffInputError(NO_MANIFEST, path=str(folder))
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DiffInputError(UNREADABLE_JSON, path=str(manifest), reason=str(error)) from error
+    data = _read_json(folder, "manifest.json")
     entries = data.get("outputs") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise DiffInputError(UNREADABLE_JSON, path=str(manifest),
@@ -161,7 +201,7 @@ def _read_build(folder: Path) -> _Build:
             raise DiffInputError(UNREADABLE_JSON, path=str(manifest),
                                  reason=f"an output lacks unit/period/format/path/sha256: {entry}")
         for key in ("unit", "period"):
-            if not _SAFE_NAME.match(entry[key]):
+            if not is_code(entry[key]):
                 raise DiffInputError(UNREADABLE_JSON, path=str(manifest),
                                      reason=f"{key} {entry[key]!r} is not a plain name")
         outputs.setdefault((entry["period"], entry["unit"]), {})[entry["format"]] = entry
@@ -226,12 +266,27 @@ def _read_figures(build: _Build, entry: dict | None) -> dict | None:
     """{"name", "label", "figures": {indicator: figure}} from one figures.json, or None."""
     if entry is None:
         return None
-    path = build.file(entry)
+    folder, relative = build.file(entry)
+    data = _read_json(folder, relative)
     try:
-        return read_figures(path)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError,
-            TypeError, InvalidOperation) as error:
-        raise DiffInputError(UNREADABLE_JSON, path=str(path), reason=str(error)) from error
+        return parse_figures(data)
+    except (AttributeError, KeyError, TypeError, ValueError, InvalidOperation) as error:
+        raise DiffInputError(UNREADABLE_JSON, path=str(folder / relative),
+                             reason=f"{type(error).__name__}: {error}"[:200]) from None
+
+
+def _read_json(folder: Path, relative: str):
+    """A JSON file of a build folder: inside it (no link followed), bounded in size and depth."""
+    limits = Limits.from_environ()
+    path = folder / relative
+    try:
+        raw = read_inside(folder, relative, max_bytes=limits.json_bytes)
+        return load_json(raw, file=str(path), limits=limits)
+    except SafetyError as error:
+        raise DiffInputError(UNREADABLE_JSON, path=str(path), reason=error.describe()) from None
+    except OutputError as error:
+        raise DiffInputError(UNREADABLE_JSON, path=str(path),
+                             reason=str(error.params.get("reason", ""))) from None
 
 
 def _figure_changes(period: str, unit: str, old: dict | None, new: dict | None, *,
@@ -267,10 +322,12 @@ def _raw(value: Number | None) -> str:
 def _figures_csv(units: list[UnitChange]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_row(CSV_COLUMNS))
     for unit in units:
         for f in unit.figures:
-            writer.writerow((f.period, f.unit, f.indicator, f.name, _raw(f.old_value),
-                             _raw(f.new_value), _raw(f.change)))
+            # Texts that could be formulas get a leading apostrophe; the figures follow
+            # as plain numbers ("-12" unprefixed).
+            writer.writerow(csv_row((f.period, f.unit, f.indicator, f.name))
+                            + [_raw(f.old_value), _raw(f.new_value), _raw(f.change)])
     # With a BOM so that Excel opens the Vietnamese names as UTF-8.
     return buffer.getvalue().encode("utf-8-sig")

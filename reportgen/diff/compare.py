@@ -64,9 +64,19 @@ def compare(old: Package, new: Package) -> Comparison:
         return _compare(old, new)
 
 
+def _read_blocks(package: Package, root, styles: StyleSheet):
+    # The reader names the part and the attribute; the file is the package's.
+    try:
+        return read_blocks(root, styles)
+    except PackageError as error:
+        error.params.setdefault("path", package.name)
+        raise
+
+
 def _compare(old: Package, new: Package) -> Comparison:
     old_styles, new_styles = StyleSheet.of(old), StyleSheet.of(new)
-    body = diff_blocks(read_blocks(old.body(), old_styles), read_blocks(new.body(), new_styles))
+    body = diff_blocks(_read_blocks(old, old.body(), old_styles),
+                       _read_blocks(new, new.body(), new_styles))
     old_parts = old.header_footer_parts()
     parts: list[PartDiff] = []
     seen: set[str] = set()
@@ -78,10 +88,10 @@ def _compare(old: Package, new: Package) -> Comparison:
         old_part = old_parts.get(key) or next(
             (name for (_, k, v), name in sorted(old_parts.items()) if (k, v) == (kind, variant)),
             None)
-        old_blocks = read_blocks(old.xml(old_part), old_styles) if old_part else []
+        old_blocks = _read_blocks(old, old.xml(old_part), old_styles) if old_part else []
         root = new.xml(part)
         parts.append(PartDiff(kind, part, root,
-                              diff_blocks(old_blocks, read_blocks(root, new_styles))))
+                              diff_blocks(old_blocks, _read_blocks(new, root, new_styles))))
     everything = body + [d for part in parts for d in part.diffs]
     return Comparison(old, new, body, parts, summarize(everything))
 

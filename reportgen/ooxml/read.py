@@ -2,18 +2,25 @@
 the look of their styles (what the review diff compares), and the package written back.
 
 Names are the schema's (ECMA-376 Part 1 §17), spelled qn("w:p") as in the writer.
+
+A DOCX to compare comes from anyone: the package is opened through
+reportgen.safety.archives.CheckedZip (entry count, sizes, ratio and names checked from
+the central directory before anything is inflated, so a 1 GB unused entry is refused
+with the limit's message, not read), and parts are parsed with no entities, no network
+and lxml's default depth and size bounds (huge_tree off). A numeric attribute that is
+not a number is a PackageError naming it.
 """
 from __future__ import annotations
 
-import io
 import posixpath
-import zipfile
 from dataclasses import dataclass, field
 from typing import Iterator
 
 from lxml import etree
 
 from reportgen.i18n import N_
+from reportgen.safety.archives import ArchiveError, CheckedZip
+from reportgen.safety.limits import LimitExceeded, Limits, SafetyError
 from reportgen.ooxml import (
     BODY, DEL, DELTEXT, INS, OFFICE_DOCUMENT, P, PPR, R, RPR, SECTPR, T, TBL, TC, TCPR, TR,
     qn,
@@ -22,6 +29,10 @@ from reportgen.ooxml import (
 NOT_DOCX = N_("{path} is not a DOCX file (a Word document is a ZIP package containing "
               "word/document.xml). Save it from Word as .docx and run again.")
 UNREADABLE_DOCX = N_("{path} cannot be read as a DOCX file: {reason}.")
+REFUSED_DOCX = N_("{path} is refused: {reason}")
+NOT_A_NUMBER = N_("{path} cannot be read as a DOCX file: {part} has {attribute}=\"{value}\", "
+                  "which is not a whole number from {low} to {high}. Open it in Word and save it "
+                  "again, or send the original file.")
 
 # Containers a run or a block may sit in without being inside another paragraph.
 RUN_WRAPPERS = {qn("w:hyperlink"), qn("w:fldSimple"), qn("w:smartTag"), qn("w:customXml"),
@@ -30,7 +41,12 @@ _BLOCK_WRAPPERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")}
 # Run children that show text, and the text they show.
 TEXT_OF = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
            qn("w:noBreakHyphen"): "\u2011"}
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+# No entities (XXE, billion laughs), no network, no DTD loading; huge_tree off keeps
+# libxml2's own bounds on depth and text size.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                          load_dtd=False, dtd_validation=False)
+# Word's grid has at most 63 columns; a span is never wider.
+SPAN_MAX = 64
 
 
 class PackageError(Exception):
@@ -40,7 +56,7 @@ class PackageError(Exception):
     def __init__(self, message_id: str, **params: object) -> None:
         self.message_id = message_id
         self.params = params
-        super().__init__(message_id.format(**params))
+        super().__init__(message_id.format_map({"path": "?", **params}))
 
 
 # ---------------------------------------------------------------------------- package
@@ -99,14 +115,25 @@ class Package:
         return found
 
 
-def read_package(data: bytes, name: str) -> Package:
-    """Open a DOCX; refuse anything else, naming the file."""
+def open_archive(data: bytes, name: str, limits: Limits | None = None) -> dict[str, bytes]:
+    """The entries of a DOCX, checked and bounded before anything is inflated: over a
+    limit is REFUSED_DOCX with the limit's message (which one, how to raise it)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = {info.filename: archive.read(info) for info in archive.infolist()
-                   if not info.is_dir()}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
-        raise PackageError(NOT_DOCX, path=name) from error
+        with CheckedZip(data, file=name, limits=limits) as archive:
+            return archive.read_entries()
+    except LimitExceeded as error:
+        raise PackageError(REFUSED_DOCX, path=name, reason=error.describe()) from None
+    except ArchiveError as error:
+        if "reason" in error.params and "entry" not in error.params:
+            raise PackageError(NOT_DOCX, path=name) from None  # not a ZIP at all, or damaged
+        raise PackageError(REFUSED_DOCX, path=name, reason=error.describe()) from None
+    except SafetyError as error:
+        raise PackageError(REFUSED_DOCX, path=name, reason=error.describe()) from None
+
+
+def read_package(data: bytes, name: str, *, limits: Limits | None = None) -> Package:
+    """Open a DOCX; refuse anything else, naming the file."""
+    entries = open_archive(data, name, limits)
     package = Package(name, entries, "word/document.xml")
     if "_rels/.rels" in entries:
         for rel in package.xml("_rels/.rels"):
@@ -295,6 +322,17 @@ def cell_span(cell: etree._Element) -> tuple[int, bool]:
         return 1, False
     span = tc_pr.find(qn("w:gridSpan"))
     merge = tc_pr.find(qn("w:vMerge"))
-    columns = int(span.get(qn("w:val"), "1")) if span is not None else 1
+    columns = (whole_number(span.get(qn("w:val"), "1"), attribute="w:gridSpan", low=1,
+                            high=SPAN_MAX) if span is not None else 1)
     continued = merge is not None and merge.get(qn("w:val"), "continue") == "continue"
     return columns, continued
+
+
+def whole_number(text: str, *, attribute: str, low: int, high: int, part: str = "word/document.xml"
+                 ) -> int:
+    """A numeric attribute's value, or a PackageError naming it (the diff adds the file)."""
+    value = text.strip() if isinstance(text, str) else ""
+    if len(value) <= 9 and value.lstrip("-").isdigit() and low <= int(value) <= high:
+        return int(value)
+    raise PackageError(NOT_A_NUMBER, part=part, attribute=attribute, value=str(text)[:40],
+                       low=low, high=high)

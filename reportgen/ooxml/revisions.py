@@ -83,7 +83,8 @@ def max_annotation_id(roots: list[etree._Element]) -> int:
     for root in roots:
         for element in root.iter():
             value = element.get(qn("w:id")) if isinstance(element.tag, str) else None
-            if value is not None and value.lstrip("-").isdigit():
+            # A w:id of 5,000 digits is not an id (and int() would refuse it).
+            if value is not None and len(value) <= 18 and value.lstrip("-").isdigit():
                 highest = max(highest, int(value))
     return highest
 

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from reportgen.files import save_workbook
 from reportgen.model import ReportModel, Table
 from reportgen.ooxml import xml_safe
+from reportgen.safety.formulas import set_xlsx_cell
 
 SHEET_NAME_MAX = 31  # Excel's limit
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -78,17 +79,14 @@ def render_appendix_xlsx(model: ReportModel) -> bytes | None:
     for label, table in tables:
         sheet = workbook.create_sheet(_sheet_title(label, used))
         header, rows = _header_and_rows(table)
-        sheet.append([_value(v) for v in header])
+        # Every cell through set_xlsx_cell: a text is a string cell, and one that starts
+        # with =, +, -, @, tab or CR is quote-prefixed, so Excel and Calc show it and never
+        # evaluate it (openpyxl would store "=..." as a formula); numbers stay numbers.
+        for number, row in enumerate((header, *rows), 1):
+            for column, value in enumerate(row, 1):
+                set_xlsx_cell(sheet.cell(row=number, column=column), _value(value))
         for cell in sheet[1]:
             cell.font = bold
-        for row in rows:
-            sheet.append([_value(v) for v in row])
-        for row in sheet.iter_rows():
-            for cell in row:
-                # openpyxl turns any string starting with "=" into a formula; data is
-                # never a formula (and must not run as one in a clerk's Excel).
-                if cell.data_type == "f":
-                    cell.data_type = "s"
         for column, name in enumerate(header, 1):
             sheet.column_dimensions[get_column_letter(column)].width = max(10, len(str(name)) + 2)
         sheet.freeze_panes = "A2"

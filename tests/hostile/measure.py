@@ -28,9 +28,30 @@ def refuse(kind: str, path: Path) -> str:
     return "ACCEPTED"
 
 
+def diff(path: Path) -> str:
+    import tempfile
+
+    from reportgen.diff import DiffInputError, diff_paths
+    from reportgen.safety.limits import Limits
+
+    try:
+        with tempfile.TemporaryDirectory() as out:
+            diff_paths(path, path, Path(out))
+    except DiffInputError as error:
+        text = error.translated()
+        limit = next((name for name in Limits.names() if f"{name} =" in text), None)
+        return f"REFUSED:{limit or 'other'}"
+    return "ACCEPTED"
+
+
 def main() -> None:
     kind, path = sys.argv[1], Path(sys.argv[2])
-    if kind == "baseline":
+    if kind == "diff-baseline":  # the interpreter with the diff imported
+        import reportgen.diff  # noqa: F401
+        outcome = "BASELINE"
+    elif kind == "diff":  # reportgen diff FILE FILE, as a user runs it
+        outcome = diff(path)
+    elif kind == "baseline":
         import reportgen.safety.archives, reportgen.safety.yamlsafe  # noqa: F401  imports only
         outcome = "BASELINE"
     elif kind == "pandas":  # what the current loader does with a workbook
