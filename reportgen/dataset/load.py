@@ -427,38 +427,45 @@ def _settings_from_sheet(path: Path, table: _Table | None, problems: list[Proble
     return settings, lambda key: rows.get(key, sheet_location)
 
 
-def restored_code(code: str, units) -> str | None:
-    """The unit code a number stands for when a cell dropped its leading zeros: "6" →
-    "006", "1" → "01". Only when exactly one unit code fits; None otherwise."""
+def restored_codes(code: str, units) -> list[str]:
+    """The unit codes a number may stand for when a cell dropped its leading zeros: "6" →
+    ["006"], "1" → ["01", "001"]. Empty when `code` is a unit or no code fits."""
     if code in units or not code.isdigit():
-        return None
-    fits = [u for u in units if u.isdigit() and u != code and u.lstrip("0") == code.lstrip("0")]
+        return []
+    return [u for u in units if u.isdigit() and u != code and u.lstrip("0") == code.lstrip("0")]
+
+
+def restored_code(code: str, units) -> str | None:
+    """The one unit code `code` stands for (see restored_codes), or None."""
+    fits = restored_codes(code, units)
     return fits[0] if len(fits) == 1 else None
 
 
-def _lost_zeros(location: Location, code: str, restored: str) -> Problem:
+def _lost_zeros(location: Location, code: str, restored: str | list[str]) -> Problem:
+    codes = [restored] if isinstance(restored, str) else restored
     return Problem.error(location, N_("the code {value} has lost its leading zeros: did you mean {code}?"),
                          fix=N_("format the cell as Text and type {code} (or pick it from the drop-down list)"),
-                         value=code, code=restored)
+                         value=code, code=" / ".join(codes))
 
 
 def _restore_setting_codes(settings: Settings, units, location_of, problems: list[Problem]) -> None:
     """A root or report-number unit written as a number ("01" read as 1, YAML's 006 read
     as 6): one located problem naming the code meant, and the code put back so that the
     same mistake is not reported again as an unknown unit."""
-    restored = restored_code(settings.root, units)
-    if restored:
-        problems.append(_lost_zeros(location_of("root"), settings.root, restored))
-        settings.root = restored
+    roots = [c for c in restored_codes(settings.root, units) if not units[c].parent]
+    if len(roots) == 1:  # "1": 01 and 001 fit, but only 01 has no parent
+        problems.append(_lost_zeros(location_of("root"), settings.root, roots[0]))
+        settings.root = roots[0]
     for period, numbers in settings.report_numbers.items():
         for unit in list(numbers):
             if unit in units:
                 continue
-            restored = restored_code(unit, units)
+            restored = restored_codes(unit, units)
             location = location_of(f"report_numbers.{period}.{unit}")
             if restored:
                 problems.append(_lost_zeros(location, unit, restored))
-                numbers[restored] = numbers.pop(unit)
+                if len(restored) == 1:
+                    numbers[restored[0]] = numbers.pop(unit)
             else:
                 problems.append(Problem.error(location, N_("report number for an unknown unit"),
                                               fix=N_("use a code from the units table (codes are text: 001, not 1)"),
@@ -557,10 +564,10 @@ def _parse_indicators(table: _Table | None, indicators: dict[str, Indicator],
 
 def _unit_code(cells: dict[str, _Cell], units, problems: list[Problem]) -> str:
     code = cells["unit"].text
-    restored = restored_code(code, units) if units else None
+    restored = restored_codes(code, units) if units else []
     if restored:
         problems.append(_lost_zeros(cells["unit"].location, code, restored))
-        return restored
+        return restored[0] if len(restored) == 1 else code
     return code
 
 
