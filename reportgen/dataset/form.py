@@ -31,6 +31,7 @@ LABELS: dict[str, str] = {
     "percent_decimals": "Số chữ số thập phân của tỷ lệ %",
     "leading_zero_counts": "Viết số 0 trước số đếm dưới 10 (05 lớp)",
     "templates": "Thư mục mẫu riêng của cơ quan",
+    "pdf_engine": "Bộ tạo PDF (weasyprint hoặc typst)",
     "agency.parent": "Tên cơ quan cấp trên (dòng 1 bên trái)",
     "agency.name": "Tên cơ quan ban hành (dòng 2 bên trái)",
     "agency.short": "Tên viết tắt (trong số ký hiệu)",
