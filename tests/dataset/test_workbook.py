@@ -224,8 +224,9 @@ def test_an_english_workbook_is_still_read(tmp_path):
     assert result.dataset.settings.root == "01"  # "01" in a cell stays "01"
     messages = [p.describe() for p in result.problems]
     assert any("issue_dates" in m and "kỳ" in m for m in messages), messages
-    # YAML reads 006 as the number 6: reported, not silently dropped
-    assert any("6" in m and "report_numbers" in m for m in messages), messages
+    # 006 stays the text "006" (not YAML's number 6); a unit not in the table is reported,
+    # not silently dropped
+    assert any('"006"' in m and "số văn bản" in m for m in messages), messages
 
 
 def test_workbook_from_tables(tmp_path):
