@@ -187,6 +187,7 @@ def _period(cell, problems: list[Problem]) -> str | None:
 
 def _read_issue_dates(table, raw: dict, where: dict[str, Location], problems: list[Problem]) -> None:
     dates: dict[str, Any] = {}
+    where.setdefault("issue_dates", table.location())  # main's schema asks by top-level key
     for _row, cells in table.records():
         period = _period(cells["period"], problems)
         if cells["date"].text == "":
@@ -205,6 +206,7 @@ def _read_issue_dates(table, raw: dict, where: dict[str, Location], problems: li
 
 def _read_report_numbers(table, raw: dict, where: dict[str, Location], problems: list[Problem]) -> None:
     numbers: dict[str, dict[str, str]] = {}
+    where.setdefault("report_numbers", table.location())
     for _row, cells in table.records():
         period = _period(cells["period"], problems)
         unit, number = cells["unit"].text, cells["number"].text
