@@ -15,8 +15,9 @@ import time
 from pathlib import Path
 
 from reportgen import __version__
+from reportgen.cli_args import Parser, argparse_in_language, language_of
 from reportgen.errors import DatasetInvalid, InvalidRequest, ReportgenError
-from reportgen.i18n import N_, _, set_language
+from reportgen.i18n import N_, _
 from reportgen.problems import Problem
 from reportgen.render import FORMATS, REQUESTABLE
 from reportgen.safety.limits import Limits, SafetyError, cap_problems
@@ -24,69 +25,97 @@ from reportgen.web import command as web_command
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 UNKNOWN_UNIT = N_("unknown unit code: {unit} (see the units table)")
+UNKNOWN_UNIT_NEAR = N_("unknown unit code: {unit} (see the units table); did you mean {suggestion}?")
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The parser, its texts in the current language (set before it is built: see main)."""
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS, not None: the sub-command re-parses this option and would otherwise
     # overwrite a "reportgen --lang en validate ..." given before the command.
     common.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS,
-                        help="message language (default vi; env REPORTGEN_LANG)")
+                        help=_(N_("message language: vi (default) or en; also the environment variable REPORTGEN_LANG")))
     # Commands that read a dataset take the operator's limits (reportgen.safety.limits).
     reads = argparse.ArgumentParser(add_help=False)
-    reads.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
-                       help="raise or lower a safety limit, e.g. sheet_rows=2000000 "
-                            "(repeatable; env REPORTGEN_LIMIT_<NAME>; see README: Security)")
+    reads.add_argument("--limit", action="append", default=[], metavar=_(N_("NAME=VALUE")),
+                       help=_(N_("raise or lower a safety limit, e.g. sheet_rows=2000000 "
+                                 "(repeatable; env REPORTGEN_LIMIT_<NAME>; see README: Security)")))
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="reportgen", parents=[common],
-        description="Official-style Vietnamese reports (BÁO CÁO) from indicator datasets.")
-    parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+        description=_(N_("Official-style Vietnamese reports (BÁO CÁO) from indicator datasets.")),
+        epilog=_(N_("Example:\n  reportgen init du-lieu.xlsx\n  reportgen validate du-lieu.xlsx\n"
+                    "  reportgen build du-lieu.xlsx --period 2024-H1 --unit 01\n\n"
+                    "Help on one command: reportgen COMMAND --help")))
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}",
+                        help=_(N_("show program's version number and exit")))
+    commands = parser.add_subparsers(dest="command", required=True, metavar=_(N_("COMMAND")),
+                                     title=_(N_("commands")))
+    dataset_help = _(N_("dataset folder or .xlsx workbook"))
+    DATASET, PERIOD, CODE = _(N_("DATASET")), _(N_("PERIOD")), _(N_("CODE"))
 
-    validate = commands.add_parser("validate", parents=[common, reads], help="check a dataset against the consistency rules")
-    validate.add_argument("dataset", type=Path, help="dataset folder or .xlsx workbook")
-    validate.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
+    def command(name: str, summary: str, example: str, reads_dataset: bool = False) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common, reads] if reads_dataset else [common], help=_(summary), description=_(summary),
+                                   epilog=_(example))
 
-    figures = commands.add_parser("figures", parents=[common, reads], help="print the figures a report will print")
-    figures.add_argument("dataset", type=Path)
-    figures.add_argument("--period", required=True, help="e.g. 2023-H1, 2023-9M, 2023-Y")
-    figures.add_argument("--unit", required=True, help="unit code, e.g. 01")
-    figures.add_argument("--json", action="store_true", help="machine-readable output")
+    validate = command("validate", N_("check a dataset against the consistency rules"),
+                       N_("Example:\n  reportgen validate du-lieu.xlsx\n  reportgen validate datasets/hanoi --strict"), reads_dataset=True)
+    validate.add_argument("dataset", type=Path, metavar=DATASET, help=dataset_help)
+    validate.add_argument("--strict", action="store_true", help=_(N_("warnings also fail (exit 1)")))
 
-    build = commands.add_parser("build", parents=[common, reads], help="build the reports (DOCX, PDF)")
-    build.add_argument("dataset", type=Path)
-    build.add_argument("--period", required=True)
-    build.add_argument("--unit", action="append", default=[], help="unit code (repeatable)")
-    build.add_argument("--all", action="store_true", help="the root unit and every unit below it")
+    figures = command("figures", N_("print the figures a report will print"),
+                      N_("Example:\n  reportgen figures du-lieu.xlsx --period 2024-H1 --unit 01\n"
+                         "  reportgen figures du-lieu.xlsx --period 2024-H1 --unit 006 --json"), reads_dataset=True)
+    figures.add_argument("dataset", type=Path, metavar=DATASET, help=dataset_help)
+    figures.add_argument("--period", required=True, metavar=PERIOD,
+                         help=_(N_("reporting period, e.g. 2023-H1, 2023-9M, 2023-Y")))
+    figures.add_argument("--unit", required=True, metavar=CODE, help=_(N_("unit code, e.g. 01")))
+    figures.add_argument("--json", action="store_true", help=_(N_("machine-readable output")))
+
+    build = command("build", N_("build the reports (DOCX, PDF)"),
+                    N_("Example:\n  reportgen build du-lieu.xlsx --period 2024-H1 --unit 01\n"
+                       "  reportgen build du-lieu.xlsx --period 2024-H1 --all --format docx --out bao-cao"), reads_dataset=True)
+    build.add_argument("dataset", type=Path, metavar=DATASET, help=dataset_help)
+    build.add_argument("--period", required=True, metavar=PERIOD,
+                       help=_(N_("reporting period, e.g. 2023-H1, 2023-9M, 2023-Y")))
+    build.add_argument("--unit", action="append", default=[], metavar=CODE,
+                       help=_(N_("unit code (repeatable)")))
+    build.add_argument("--all", action="store_true", help=_(N_("the root unit and every unit below it")))
     build.add_argument("--format", action="append", choices=REQUESTABLE, default=[],
-                       help="output format (repeatable; default: " + " and ".join(REQUESTABLE) + ")")
-    build.add_argument("--out", type=Path, default=Path("build"))
-    build.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
-    build.add_argument("--executor", default="local", help="local or dask://HOST:PORT")
-    build.add_argument("--pdf-variant", choices=("pdf/a-3b",), default=None)
+                       help=_(N_("output format (repeatable; default: {formats})"),
+                              formats=" + ".join(REQUESTABLE)))
+    build.add_argument("--out", type=Path, default=Path("build"), metavar=_(N_("FOLDER")),
+                       help=_(N_("output folder (default: build)")))
+    build.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help=_(N_("worker processes (default: cores)")))
+    build.add_argument("--executor", default="local", metavar="local|dask://…", help=_(N_("local or dask://HOST:PORT")))
+    build.add_argument("--pdf-variant", choices=("pdf/a-3b",), default=None,
+                       help=_(N_("an archival PDF variant")))
     build.add_argument("--pdf-engine", choices=tuple(FORMATS["pdf"].engines), default=None,
-                       help="PDF engine: weasyprint (default) or typst (faster: bulk runs, drafts)")
-    build.add_argument("--compare-with", default=None, metavar="PERIOD",
-                       help="add a figure comparison with another period (for reviewers)")
-    build.add_argument("--zip", action="store_true", help="also write OUT/<period>.zip")
-    build.add_argument("--strict", action="store_true", help="dataset warnings also fail")
-    build.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
-    build.add_argument("--templates", type=Path, default=None, metavar="DIR",
-                       help="a folder whose files replace the shipped templates of the same name "
-                            "(default: the dataset's templates setting)")
+                       help=_(N_("PDF engine: weasyprint (default) or typst (faster: bulk runs, drafts)")))
+    build.add_argument("--compare-with", default=None, metavar=PERIOD,
+                       help=_(N_("add a figure comparison with another period (for reviewers)")))
+    build.add_argument("--zip", action="store_true", help=_(N_("also write OUT/<period>.zip")))
+    build.add_argument("--strict", action="store_true", help=_(N_("dataset warnings also fail")))
+    build.add_argument("--force", action="store_true", help=_(N_("rebuild even when inputs are unchanged")))
+    build.add_argument("--templates", type=Path, default=None, metavar=_(N_("FOLDER")),
+                       help=_(N_("a folder whose files replace the shipped templates of the same name "
+                                 "(default: the dataset's templates setting)")))
 
-    diff = commands.add_parser("diff", parents=[common], help="redline two drafts or two build folders")
-    diff.add_argument("old", type=Path)
-    diff.add_argument("new", type=Path)
-    diff.add_argument("--out", type=Path, default=Path("build/diff"))
+    diff = command("diff", N_("redline two drafts or two build folders"),
+                   N_("Example:\n  reportgen diff cu.docx moi.docx\n  reportgen diff build-cu build-moi --out so-sanh"))
+    diff.add_argument("old", type=Path, metavar=_(N_("OLD")), help=_(N_("the earlier draft (.docx) or build folder")))
+    diff.add_argument("new", type=Path, metavar=_(N_("NEW")), help=_(N_("the later draft (.docx) or build folder")))
+    diff.add_argument("--out", type=Path, default=Path("build/diff"), metavar=_(N_("FOLDER")),
+                      help=_(N_("where to write the redline (default: build/diff)")))
 
-    init = commands.add_parser("init", parents=[common], help="a new dataset folder or workbook to fill in")
-    init.add_argument("target", type=Path, help="a new folder, or FILE.xlsx")
-    init.add_argument("--template", type=Path, default=None,
-                      help="dataset whose units and settings to copy (default: the sample)")
+    init = command("init", N_("a new dataset folder or workbook to fill in"),
+                   N_("Example:\n  reportgen init du-lieu.xlsx\n  reportgen init --sample mau.xlsx"))
+    init.add_argument("target", type=Path, metavar=_(N_("TARGET")), help=_(N_("a new folder, or FILE.xlsx")))
+    init.add_argument("--template", type=Path, default=None, metavar=DATASET,
+                      help=_(N_("dataset whose units and settings to copy (default: the sample)")))
     init.add_argument("--sample", action="store_true",
-                      help="write the shipped Hà Nội sample, figures included, to TARGET")
+                      help=_(N_("write the shipped Hà Nội sample, figures included, to TARGET")))
     from reportgen.audit import command as audit_command  # the audit lives in one module:
     audit_command.add_parser(commands)                     # add_parser + run (args.handler)
     web_command.add_parser(commands, parents=[common])
@@ -95,12 +124,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser()
-    args = parser.parse_args(argv)
-    environment_language = os.environ.get("REPORTGEN_LANG", "")
-    if environment_language not in ("vi", "en"):
-        environment_language = "vi"  # LANG-style values such as "fr_FR.UTF-8": the default
-    set_language(getattr(args, "lang", None) or environment_language)
+    # The help texts are translated as the parser is built: the language comes first.
+    with argparse_in_language(language_of(argv)):
+        args = _parser().parse_args(argv)
     handlers = {"validate": cmd_validate, "figures": cmd_figures, "build": cmd_build,
                 "diff": cmd_diff, "init": cmd_init, "audit": lambda a: a.handler(a),
                 "serve": web_command.run}
@@ -171,41 +197,86 @@ def cmd_validate(args) -> int:
 
 
 def _check_unit(dataset, unit_code: str) -> None:
-    if unit_code not in dataset.units:
-        raise InvalidRequest(UNKNOWN_UNIT, unit=unit_code)
+    """A usage error for a code not in the units table, naming the unit meant when it is
+    clear: "6" → 006, a unit's name typed instead of its code → that code."""
+    if unit_code in dataset.units:
+        return
+    from reportgen.suggest import unit_suggestions
+
+    near = unit_suggestions(unit_code, {code: unit.name for code, unit in dataset.units.items()})
+    if near:
+        raise InvalidRequest(UNKNOWN_UNIT_NEAR, unit=unit_code, suggestion=" / ".join(
+            f"--unit {code} ({dataset.units[code].name})" for code in near))
+    raise InvalidRequest(UNKNOWN_UNIT, unit=unit_code)
+
+
+def _period(dataset, text: str):
+    """The Period of --period; a usage error naming the closest period of the dataset."""
+    from reportgen.periods import Period, PeriodError
+    from reportgen.suggest import closest
+
+    try:
+        return Period.parse(text)
+    except PeriodError:
+        typed = str(text).strip().upper().replace("/", "-").replace(" ", "").replace("_", "-")
+        codes = [p.code for p in dataset.periods()]
+        near = [typed] if typed in codes else closest(typed, codes, count=2, cutoff=0.5)
+        if near:
+            raise InvalidRequest(N_("not a period code: {period} (write 2023-H1, 2023-9M, 2023-Y or 2023-Q3); did you mean {suggestion}?"),
+                                 period=text, suggestion=" / ".join(near)) from None
+        raise
 
 
 def cmd_figures(args) -> int:
     from reportgen.figures_file import figure_rows, figures_json
-
-    from reportgen.periods import Period
 
     checked = load_checked(args.dataset, show_warnings=False, limits=_limits(args))
     if not checked.ok:
         print(_summary(checked.problems), file=sys.stderr)
         return EXIT_INVALID
     dataset, book = checked.dataset, checked.book
-    period = Period.parse(args.period)  # PeriodError is an InvalidRequest: exit 2
+    period = _period(dataset, args.period)  # an InvalidRequest: exit 2
     _check_unit(dataset, args.unit)
     if args.json:
         document = figures_json(dataset, book, args.unit, period)
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return EXIT_OK
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     unit = dataset.units[args.unit]
-    table = Table(title=f"{unit.name} ({unit.code}) · {period.label}", title_justify="left")
+    width = _terminal_width()
+    narrow = width < 120
+    table = Table(title=f"{unit.name} ({unit.code}) · {period.label}", title_justify="left",
+                  padding=(0, 0 if narrow else 1))
     headers = (N_("Code"), N_("Indicator"), N_("Value"), N_("Plan"), N_("Percent of plan"),
                N_("Same period {year}"), N_("Change"))
-    for index, header in enumerate(headers):
+    # On a narrow terminal (80 columns) the Vietnamese name keeps the room: the code goes
+    # on a dim line under the name instead of a column of its own, and headers wrap.
+    for index, header in enumerate(headers[1:] if narrow else headers, start=1 if narrow else 0):
         table.add_column(_(header, year=period.year - 1), justify="left" if index < 2 else "right",
-                         overflow="fold", no_wrap=index != 1)
+                         overflow="fold", no_wrap=not narrow and index != 1,
+                         max_width=(12 if index == 6 else 9 if index >= 2 else None) if narrow else None)
     for row in figure_rows(dataset, book, args.unit, period):
+        if narrow:
+            code, name, *figures = row
+            row = (f"{escape(name)}\n[dim]{escape(code)}[/dim]", *figures)
         table.add_row(*row)
-    width = None if sys.stdout.isatty() else 160
     Console(width=width, soft_wrap=False).print(table)
     return EXIT_OK
+
+
+def _terminal_width() -> int:
+    """COLUMNS when set (a terminal, or a test), the terminal's width, else 160 (a file)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 40:
+        return int(columns)
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return 160
 
 
 def cmd_build(args) -> int:
@@ -219,9 +290,9 @@ def cmd_build(args) -> int:
         print(_summary(checked.problems), file=sys.stderr)
         return EXIT_INVALID
     dataset = checked.dataset
-    period = Period.parse(args.period)
+    period = _period(dataset, args.period)
     if args.compare_with:
-        Period.parse(args.compare_with)
+        _period(dataset, args.compare_with)
     units = _units_to_build(dataset, args)
     if not executor_ok(args.executor):
         raise InvalidRequest(UNKNOWN_EXECUTOR, executor=args.executor)

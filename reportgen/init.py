@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -23,11 +24,10 @@ import yaml
 
 from reportgen.dataset.types import COLUMNS
 from reportgen.dataset.workbook import (
-    _NoAliasDumper, _unique, catalogue_rows, read_folder, write_workbook,
+    _NoAliasDumper, catalogue_rows, period_range, read_folder, write_workbook,
 )
 from reportgen.errors import InputFileError
 from reportgen.i18n import N_
-from reportgen.periods import code_sort_key
 from reportgen.resources import package_path
 
 # Settings that belong to the reports already issued from a dataset: a new one starts empty.
@@ -67,31 +67,7 @@ def _is_empty_target(target: Path) -> bool:
 
 def _template_tables(template: Path) -> dict[str, Any]:
     if template.is_file() and template.suffix.lower() == ".xlsx":
-        import openpyxl
-
-        wb = openpyxl.load_workbook(template, read_only=True, data_only=True)
-        tables: dict[str, Any] = {}
-        for name in ("units", "indicators", "values", "settings"):
-            if name not in wb.sheetnames:
-                continue
-            rows = list(wb[name].iter_rows(values_only=True))
-            if not rows:
-                continue
-            header = [str(h) if h is not None else "" for h in rows[0]]
-            tables[name] = [{h: ("" if v is None else str(v)) for h, v in zip(header, r)}
-                            for r in rows[1:] if any(v not in (None, "") for v in r)]
-        wb.close()
-        settings = {}
-        for row in tables.get("settings", []):
-            text = row.get("value", "")
-            try:
-                settings[row.get("key", "")] = yaml.safe_load(text) if text else None
-            except yaml.YAMLError:
-                settings[row.get("key", "")] = text
-        tables["settings"] = settings
-        tables["settings_text"] = yaml.dump(settings, Dumper=_NoAliasDumper, allow_unicode=True,
-                                            sort_keys=False)
-        return tables
+        return _workbook_template_tables(template)
     tables = read_folder(template)
     settings_file = template / "dataset.yaml"
     text = settings_file.read_text(encoding="utf-8") if settings_file.exists() else ""
@@ -102,15 +78,31 @@ def _template_tables(template: Path) -> dict[str, Any]:
     return tables
 
 
-def next_periods(periods: Iterable[str]) -> list[str]:
-    """The template's periods, every H1/Y of their years, and the following year's
-    H1 and Y (no clock is read: the result depends on the template only)."""
-    periods = _unique(periods)
-    years = sorted({int(p[:4]) for p in periods if re.match(r"^\d{4}-", p)})
-    if years:
-        for year in range(years[0], years[-1] + 2):
-            periods += [f"{year}-H1", f"{year}-Y"]
-    return sorted(_unique(periods), key=code_sort_key)
+def _workbook_template_tables(template: Path) -> dict[str, Any]:
+    """A workbook template (the clerk's form or an older English one), read by the loader
+    itself, so that both spellings of its sheets are understood."""
+    from reportgen.dataset.load import load_dataset
+
+    dataset = load_dataset(template).dataset
+    if dataset is None:
+        raise InitSourceMissingError(template)
+    settings = {k: v for k, v in dataset.settings.raw.items()}
+    units = [{"code": u.code, "name": u.name, "level": u.level, "parent": u.parent or ""}
+             for u in dataset.units.values()]
+    indicators = [{"code": i.code, "name": i.name, "unit": i.unit, "parent": i.parent or "",
+                   "exhaustive": str(i.exhaustive).lower(), "additive": str(i.additive).lower(),
+                   "kind": i.kind} for i in dataset.indicators.values() if not i.core]
+    values = [{"period": p.code} for p in dataset.periods()]
+    text = yaml.dump(settings, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False)
+    return {"units": units, "indicators": indicators, "values": values, "settings": settings,
+            "settings_text": text}
+
+
+def next_periods(periods: Iterable[str], *, today: date | None = None) -> list[str]:
+    """Every period of every year from the template's earliest year to two years after
+    the later of its latest year and `today`'s year (default: no clock, the template's
+    years only): a workbook made in 2026 from a 2024 template still offers 2027-H1."""
+    return period_range(periods, until_year=today.year if today else None)
 
 
 def _without_issued(settings_text: str) -> str:
@@ -136,7 +128,7 @@ def _without_issued(settings_text: str) -> str:
 
 
 def init_dataset(target: Path | str, *, template: Path | str | None = None,
-                 sample: bool = False) -> Path:
+                 sample: bool = False, today: date | None = None) -> Path:
     """Create a new dataset at `target` (a folder, or a workbook if it ends with .xlsx)
     with the template's units and settings, the indicator catalogue, and empty values,
     targets and notes; with `sample=True`, the shipped sample itself, figures and all.
@@ -154,7 +146,8 @@ def init_dataset(target: Path | str, *, template: Path | str | None = None,
     catalogue = catalogue_rows()
     core_codes = {r["code"] for r in catalogue}
     indicators = catalogue + [r for r in source.get("indicators", []) if r.get("code") not in core_codes]
-    periods = next_periods(r.get("period", "") for r in source.get("values", []))
+    periods = next_periods((r.get("period", "") for r in source.get("values", [])),
+                           today=today or date.today())
     comment = (f"# Tạo bởi `reportgen init` từ bộ dữ liệu mẫu {source_path.name}: kiểm tra lại "
                f"tiêu đề, cơ quan ban hành, người ký, nơi nhận và ngày ban hành.\n"
                f"# Created by `reportgen init` from the template {source_path.name}: review "

@@ -152,9 +152,13 @@ def _check_references(dataset: Dataset) -> list[Problem]:
                                           fix=N_("use a code from the units table (codes are text: 001, not 1)"),
                                           value=row.unit))
         if row.indicator not in dataset.indicators:
+            from reportgen.suggest import closest
+
+            near = closest(row.indicator, dataset.indicators, count=1)
             problems.append(Problem.error(_sibling(row.location, "indicator"), N_("unknown indicator code"),
-                                          fix=N_("use a code of the catalogue or declare it in indicators"),
-                                          value=row.indicator))
+                                          fix=N_("did you mean {suggestion}? Use a code of the catalogue or declare it in indicators")
+                                          if near else N_("use a code of the catalogue or declare it in indicators"),
+                                          value=row.indicator, suggestion=near[0] if near else ""))
     for row in dataset.values:
         if (row.indicator in dataset.indicators and not dataset.indicators[row.indicator].decimal
                 and not isinstance(row.value, int)):
@@ -180,7 +184,17 @@ def _sibling(location: Location, column: str) -> Location:
         order = {"unit": "A", "period": "B", "year": "B", "indicator": "C", "value": "D",
                  "target": "D", "scope": "E"}
         letter = order.get(column)
-    return Location(location.file, location.sheet, location.row, column, letter)
+    return Location(location.file, location.sheet, location.row, _shown_column(location, column), letter)
+
+
+def _shown_column(location: Location, column: str) -> str:
+    """The column as the sheet spells it: "Mã đơn vị" on the clerk's sheet Số liệu."""
+    from reportgen.dataset.types import table_of_sheet, vietnamese_column
+
+    table = table_of_sheet(location.sheet) if location.sheet else None
+    if table and location.sheet != table:
+        return vietnamese_column(table, column)
+    return column
 
 
 def _check_duplicates(dataset: Dataset) -> list[Problem]:

@@ -117,6 +117,7 @@ def workbook_validations(ws) -> dict[str, object]:
 
 
 def workbook_list_items(wb, formula: str) -> list[str]:
-    sheet, cells = formula.lstrip("=").split("!")
+    sheet, cells = formula.lstrip("=").rsplit("!", 1)
+    sheet = sheet.strip("'")
     first, last = cells.replace("$", "").split(":")
     return [c.value for row in wb[sheet][first:last] for c in row]

@@ -27,7 +27,9 @@ def _vietnamese(monkeypatch):
 def run(*args: str) -> subprocess.CompletedProcess:
     """The installed command, as a clerk runs it (a fresh process, default language)."""
     command = [str(REPORTGEN)] if REPORTGEN.exists() else [sys.executable, "-m", "reportgen"]
-    env = {k: v for k, v in os.environ.items() if k != "REPORTGEN_LANG"}
+    # COLUMNS narrows the figures table (tested in test_cli_language); these tests read
+    # the wide one, whatever the test runner's workers export.
+    env = {k: v for k, v in os.environ.items() if k not in ("REPORTGEN_LANG", "COLUMNS")}
     return subprocess.run([*command, *map(str, args)], capture_output=True, text=True, env=env, timeout=120)
 
 

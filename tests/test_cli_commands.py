@@ -153,9 +153,9 @@ def test_init_writes_a_workbook_with_drop_down_codes_and_refuses_to_overwrite(tm
     result = run("init", str(target))
     assert result.returncode == 0, result.stderr
     workbook = openpyxl.load_workbook(target)
-    assert {"units", "indicators", "values", "targets"} <= set(workbook.sheetnames)
-    assert workbook["units"]["A2"].value == "01" or workbook["units"]["A3"].value == "001"
-    assert workbook["values"].data_validations.dataValidation
+    assert {"Hướng dẫn", "Đơn vị", "Chỉ tiêu", "Số liệu", "Kế hoạch", "Thông tin văn bản"} <= set(workbook.sheetnames)
+    assert workbook["Đơn vị"]["A2"].value == "01" and workbook["Đơn vị"]["A3"].value == "001"
+    assert workbook["Số liệu"].data_validations.dataValidation
     again = run("init", str(target))
     assert again.returncode == 1
     assert "Traceback" not in again.stderr

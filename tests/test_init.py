@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import csv
+import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 import yaml
 
+from reportgen.dataset import load_dataset
 from reportgen.dataset.workbook import write_workbook
 from reportgen.init import InitSourceMissingError, InitTargetExistsError, init_dataset, next_periods
 from reportgen.testing.synth import generate_dataset
@@ -37,20 +39,22 @@ def test_init_folder_writes_headers_only(tmp_path):
 
 
 def test_init_workbook(tmp_path):
-    path = init_dataset(tmp_path / "new.xlsx")
+    path = init_dataset(tmp_path / "new.xlsx", today=datetime.date(2026, 12, 1))
     wb = openpyxl.load_workbook(path)
-    assert wb["values"].max_row == 1 and wb["targets"].max_row == 1
-    assert wb["units"]["A3"].value == "001" and wb["units"].max_row == 32
-    assert wb["indicators"].max_row == 27
-    found = _validations(wb["values"])
-    assert {"A", "B", "C"} <= set(found)
+    assert wb.sheetnames[0] == "Hướng dẫn"
+    assert wb["Số liệu"].max_row == 1 and wb["Kế hoạch"].max_row == 1
+    assert wb["Đơn vị"]["A3"].value == "001" and wb["Đơn vị"].max_row == 32
+    assert wb["Chỉ tiêu"].max_row == 27
+    assert "Có" in [c.value for c in wb["Chỉ tiêu"]["E"]]  # true/false as a clerk writes it
+    found = _validations(wb["Số liệu"])
+    assert {"A", "B", "C", "D", "E"} <= set(found)
     assert str(found["A"].sqref) == "A2:A5000"
-    periods = _list_items(wb, found["B"].formula1)
-    assert periods[:5] == ["2022-H1", "2022-Y", "2023-H1", "2023-Y", "2024-H1"]
-    assert periods[5:] == ["2024-Y", "2025-H1", "2025-Y"]
-    assert wb["settings"]["A1"].comment is not None
-    rows = {r[0]: r[1] for r in wb["settings"].iter_rows(min_row=2, values_only=True)}
-    assert yaml.safe_load(rows["root"]) == "01"
+    periods = [p.split(" — ")[0] for p in _list_items(wb, found["B"].formula1)]
+    # from the template's first year to two years after this year (2026), not 2025-Y
+    assert periods[0] == "2022-Q1" and periods[-1] == "2028-Y" and "2027-H1" in periods
+    assert wb["Thông tin văn bản"]["A1"].comment is not None
+    rows = {r[3]: r[1] for r in wb["Thông tin văn bản"].iter_rows(min_row=2, values_only=True) if r[3]}
+    assert rows["root"] == "01"
 
 
 def test_init_refuses_a_non_empty_target(tmp_path):
@@ -79,13 +83,20 @@ def test_init_accepts_an_empty_folder_and_another_template(tmp_path):
     with (target / "indicators.csv").open(encoding="utf-8", newline="") as handle:
         codes = [r["code"] for r in csv.DictReader(handle)]
     assert "custom_001" in codes and codes[0] == "rehab_compulsory"
-    book = init_dataset(tmp_path / "from_tpl.xlsx", template=template)
+    book = init_dataset(tmp_path / "from_tpl.xlsx", template=template, today=datetime.date(2023, 1, 1))
     wb = openpyxl.load_workbook(book)
-    assert _list_items(wb, _validations(wb["values"])["B"].formula1) == ["2022-H1", "2022-Y", "2023-H1", "2023-Y"]
+    periods = [p.split(" — ")[0] for p in _list_items(wb, _validations(wb["Số liệu"])["B"].formula1)]
+    assert periods[0] == "2022-Q1" and periods[-1] == "2025-Y"
+    # a workbook made by init is itself a template
+    again = init_dataset(tmp_path / "again.xlsx", template=book)
+    assert load_dataset(again).dataset.units == load_dataset(book).dataset.units
 
 
 def test_next_periods():
-    assert next_periods(["2023-H1", "2023-Y"]) == ["2023-H1", "2023-Y", "2024-H1", "2024-Y"]
+    periods = next_periods(["2023-H1", "2023-Y"])
+    assert periods[:7] == ["2023-Q1", "2023-Q2", "2023-H1", "2023-Q3", "2023-9M", "2023-Q4", "2023-Y"]
+    assert periods[-1] == "2025-Y" and len(periods) == 21
+    assert next_periods(["2023-H1"], today=datetime.date(2026, 3, 1))[-1] == "2028-Y"
     assert next_periods([]) == []
 
 
@@ -111,9 +122,12 @@ def test_a_new_dataset_does_not_carry_the_samples_issue_dates_or_numbers(tmp_pat
     folder = yaml.safe_load((init_dataset(tmp_path / "new") / "dataset.yaml").read_text(encoding="utf-8"))
     assert folder["issue_dates"] == {} and folder["report_numbers"] == {}
     assert folder["signer"]["quan"]["title"] == "TRƯỞNG PHÒNG"  # the rest of the settings stays
-    wb = openpyxl.load_workbook(init_dataset(tmp_path / "new.xlsx"))
-    rows = {r[0]: r[1] for r in wb["settings"].iter_rows(min_row=2, values_only=True)}
-    assert yaml.safe_load(rows["issue_dates"]) == {} and yaml.safe_load(rows["report_numbers"]) == {}
+    book = init_dataset(tmp_path / "new.xlsx")
+    wb = openpyxl.load_workbook(book)
+    assert wb["Ngày ban hành"].max_row == 1 and wb["Số văn bản"].max_row == 1
+    settings = load_dataset(book).dataset.settings
+    assert settings.issue_dates == {} and settings.report_numbers == {} and settings.issue_date is None
+    assert settings.signer["quan"]["title"] == "TRƯỞNG PHÒNG"
 
 
 def test_the_sample_is_written_out_as_a_folder_and_as_a_filled_workbook(tmp_path):

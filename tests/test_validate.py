@@ -270,15 +270,15 @@ def _tiny_workbook(path, values):
 def test_a_workbook_problem_names_the_sheet_and_the_cell(tmp_path):
     values = [("001", "2023-H1", "methadone_new", "5", ""), ("002", "2023-H1", "methadone_new", "-3", "")]
     problem = the_problem(check(_tiny_workbook(tmp_path / "so_lieu.xlsx", values)), "a count cannot be negative")
-    assert where(problem) == ("so_lieu.xlsx", "values", 3, "value")
+    assert where(problem) == ("so_lieu.xlsx", "Số liệu", 3, "Giá trị")
     assert problem.location.column_letter == "D"
-    assert problem.describe().startswith("lỗi: so_lieu.xlsx, trang tính values, dòng 3, cột value (ô D3): ")
+    assert problem.describe().startswith("lỗi: so_lieu.xlsx, trang tính Số liệu, dòng 3, cột Giá trị (ô D3): ")
 
 
 def test_a_workbook_unknown_unit_points_at_the_unit_cell(tmp_path):
     values = [("001", "2023-H1", "methadone_new", "5", ""), ("998", "2023-H1", "methadone_new", "3", "")]
     problem = the_problem(check(_tiny_workbook(tmp_path / "so_lieu.xlsx", values)), "unknown unit code")
-    assert where(problem) == ("so_lieu.xlsx", "values", 3, "unit") and problem.location.column_letter == "A"
+    assert where(problem) == ("so_lieu.xlsx", "Số liệu", 3, "Mã đơn vị") and problem.location.column_letter == "A"
     assert "ô A3" in problem.describe()
 
 
@@ -296,6 +296,7 @@ def test_row_numbers_match_the_spreadsheet(tmp_path):
     values[7] = ("001", "2023-H1", "methadone_nwe", "8", "")
     problem = the_problem(check(write_tiny(tmp_path / "d", values)), "unknown indicator code")
     assert problem.location.row == row_of(values, values[7]) == 9
+    assert "methadone_new?" in problem.describe()  # did you mean the code it is closest to
 
 
 def test_a_flow_warning_is_given_once_at_the_row_that_fell(tmp_path):

@@ -129,3 +129,28 @@ def markdown_sections(text: str) -> Iterator[tuple[str, int, list[str]]]:
             buffer.append(line)
     if heading is not None:
         yield heading, heading_line, buffer
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_date_text(text: str):
+    """A date as a clerk types it or Excel stores it: "10/07/2024" (dd/mm/yyyy, the way
+    Vietnamese documents write dates), "2024-07-10", or a real Excel date (read as
+    "2024-07-10 00:00:00"). None when it is not a date."""
+    from datetime import date
+
+    value = text.strip()
+    match = _ISO_DATE.match(value)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DMY_DATE.match(value)
+        if not match:
+            return None
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Iterator
 
 from reportgen.dataset.cells import (
-    clean_text, markdown_sections, parse_bool, parse_count, section_of_heading, split_paragraphs,
+    clean_text, markdown_sections, parse_bool, parse_count, parse_date_text, section_of_heading,
+    split_paragraphs,
 )
 from reportgen.dataset.settings import parse_settings
 from reportgen.dataset.types import (
-    CATALOGUE_FILE, COLUMNS, LEVELS, REQUIRED_COLUMNS, SCOPE_OWN, SCOPE_TOTAL, TABLES, Dataset, Indicator,
-    LoadResult, NoteSection, Settings, TargetRow, Unit, ValueRow,
+    CATALOGUE_FILE, COLUMNS, FORM_TABLES, LEVELS, LIST_SEPARATOR, REQUIRED_COLUMNS, SCOPE_OWN,
+    SCOPE_TOTAL, SHEET_NAMES_VI, TABLES, Dataset, Indicator, LoadResult, NoteSection, Settings,
+    TargetRow, Unit, ValueRow, column_of_header, table_of_sheet, vietnamese_column,
 )
 from reportgen.i18n import N_
 from reportgen.periods import Period, PeriodError
@@ -52,31 +54,61 @@ class _Cell:
         return self._table.location(self._row, self._column)
 
 
+# Columns holding codes: a drop-down shows "006 — Quận Ba Đình", the reader keeps "006".
+_CODE_COLUMNS = {
+    "units": ("level", "parent"), "indicators": ("parent", "kind"),
+    "values": ("unit", "period", "indicator", "scope"), "targets": ("unit", "year", "indicator"),
+    "notes": ("unit", "period", "section"), "issue_dates": ("period",),
+    "report_numbers": ("period", "unit"),
+}
+
+
+def strip_list_label(text: str) -> str:
+    """"006 — Quận Ba Đình" (what a drop-down shows) → "006"; a bare code stays as it is."""
+    for separator in (LIST_SEPARATOR, " – "):
+        if separator in text:
+            return text.split(separator, 1)[0].strip()
+    return text
+
+
 class _Table:
-    """Rows of cleaned text cells with their locations, from a CSV file or a sheet."""
+    """Rows of cleaned text cells with their locations, from a CSV file or a sheet.
+
+    Headers are matched through the alias table (types.COLUMNS_VI): `header` holds the
+    English column names the parsers use, `shown` the headers as the sheet spells them,
+    which is what a located problem names."""
 
     def __init__(self, name: str, file: str, sheet: str | None, header: list[str],
                  rows: list[list[str]], problems: list[Problem]):
         self.name = name
         self.file = file
         self.sheet = sheet
-        self.header = [clean_text(h)[0].lower() for h in header]
+        self.shown = [clean_text(h)[0] for h in header]
+        self.header = [column_of_header(name, h) for h in self.shown]
         self.rows = rows
         self.problems = problems
+        self.vietnamese = bool(sheet) and table_of_sheet(sheet) == name and sheet != name
 
     def location(self, row: int | None = None, column: str | None = None) -> Location:
         letter = None
-        if self.sheet and column in self.header:
-            letter = _column_letter(self.header.index(column))
-        return Location(self.file, self.sheet, row, column, letter)
+        shown = column
+        if column in self.header:
+            index = self.header.index(column)
+            shown = self.shown[index] or column
+            if self.sheet:
+                letter = _column_letter(index)
+        elif column and self.vietnamese:
+            shown = vietnamese_column(self.name, column)
+        return Location(self.file, self.sheet, row, shown, letter)
 
     def check_columns(self, required: tuple[str, ...]) -> bool:
         missing = [c for c in required if c not in self.header]
         if missing:
+            name = (lambda c: vietnamese_column(self.name, c)) if self.vietnamese else str
             self.problems.append(Problem.error(
                 self.location(1), N_("missing column(s): {columns}"),
                 fix=N_("add a header row with the columns {expected}"),
-                columns=", ".join(missing), expected=",".join(required)))
+                columns=", ".join(map(name, missing)), expected=",".join(map(name, required))))
             return False
         # Two columns of one name: one would silently hide the other's figures.
         seen: dict[str, int] = {}
@@ -115,6 +147,7 @@ class _Table:
                 continue
             if not any(str(v).strip() for v in raw):
                 continue
+            codes = _CODE_COLUMNS.get(self.name, ())
             cells = {}
             for position, column in enumerate(header):
                 raw_value = raw[position] if position < len(raw) else ""
@@ -124,6 +157,8 @@ class _Table:
                         self.location(row_number, column),
                         N_("control characters that cannot appear in a document were removed"),
                         fix=N_("retype the text without invisible characters"), value=text))
+                if column in codes:
+                    text = strip_list_label(text)
                 cells[column] = _Cell(text, self, row_number, column)
             yield row_number, cells
 
@@ -221,7 +256,8 @@ def _read_workbook(path: Path, problems: list[Problem], limits: Limits) -> dict[
     tables: dict[str, _Table] = {}
     names: dict[str, str] = {}
     for sheet_name, frame in sheets.items():
-        key = clean_text(sheet_name)[0].casefold()
+        # "Số liệu" and "values" are the same table; Hướng dẫn and the lists are no table.
+        key = table_of_sheet(sheet_name) or clean_text(sheet_name)[0].casefold()
         if key in names:
             # "values" and "VALUES" (or a hidden " Values"): one would silently replace
             # the other, so neither is read.
@@ -270,7 +306,14 @@ def load_dataset(path: Path, *, limits: Limits | None = None) -> LoadResult:
         tables = _read_workbook(path, problems, limits)
         if tables is None:  # refused or unreadable: its own problem says why
             raise DatasetError(problems)
-        raw_settings, locate = _settings_from_sheet(path, tables.pop("settings", None), problems, limits)
+        form_tables = {name: tables.pop(name) for name in FORM_TABLES if name in tables}
+        if "form" in form_tables:  # the clerk's form (Thông tin văn bản); wins over "settings"
+            from reportgen.dataset.form import read_form
+
+            tables.pop("settings", None)
+            raw_settings, locate = read_form(form_tables, problems)
+        else:  # an older workbook: key/value YAML in a "settings" sheet
+            raw_settings, locate = _settings_from_sheet(path, tables.pop("settings", None), problems, limits)
         notes_source = tables.pop("notes", None)
     else:
         raise DatasetError([Problem.error(Location(path.name), N_("not a dataset"),
@@ -289,11 +332,12 @@ def load_dataset(path: Path, *, limits: Limits | None = None) -> LoadResult:
     tree_ok = _check_tree(tables.get("units"), units, problems, limits)
     indicators = load_catalogue()
     _parse_indicators(tables.get("indicators"), indicators, problems)
-    values = _parse_values(tables.get("values"), indicators, problems, limits)
-    targets = _parse_targets(tables.get("targets"), indicators, problems, limits)
+    values = _parse_values(tables.get("values"), indicators, problems, limits, units)
+    targets = _parse_targets(tables.get("targets"), indicators, problems, limits, units)
     notes, notes_location = _parse_notes(path, notes_source, problems, limits)
     if settings is None or not tree_ok:
         return LoadResult(None, problems)
+    _restore_setting_codes(settings, units, locate, problems)
     dataset = Dataset(path, settings, units, indicators, values, targets, notes, notes_location)
     return LoadResult(dataset, problems)
 
@@ -383,8 +427,54 @@ def _settings_from_sheet(path: Path, table: _Table | None, problems: list[Proble
     return settings, lambda key: rows.get(key, sheet_location)
 
 
+def restored_codes(code: str, units) -> list[str]:
+    """The unit codes a number may stand for when a cell dropped its leading zeros: "6" →
+    ["006"], "1" → ["01", "001"]. Empty when `code` is a unit or no code fits."""
+    if code in units or not code.isdigit():
+        return []
+    return [u for u in units if u.isdigit() and u != code and u.lstrip("0") == code.lstrip("0")]
+
+
+def restored_code(code: str, units) -> str | None:
+    """The one unit code `code` stands for (see restored_codes), or None."""
+    fits = restored_codes(code, units)
+    return fits[0] if len(fits) == 1 else None
+
+
+def _lost_zeros(location: Location, code: str, restored: str | list[str]) -> Problem:
+    codes = [restored] if isinstance(restored, str) else restored
+    return Problem.error(location, N_("the code {value} has lost its leading zeros: did you mean {code}?"),
+                         fix=N_("format the cell as Text and type {code} (or pick it from the drop-down list)"),
+                         value=code, code=" / ".join(codes))
+
+
+def _restore_setting_codes(settings: Settings, units, location_of, problems: list[Problem]) -> None:
+    """A root or report-number unit written as a number ("01" read as 1, YAML's 006 read
+    as 6): one located problem naming the code meant, and the code put back so that the
+    same mistake is not reported again as an unknown unit."""
+    roots = [c for c in restored_codes(settings.root, units) if not units[c].parent]
+    if len(roots) == 1:  # "1": 01 and 001 fit, but only 01 has no parent
+        problems.append(_lost_zeros(location_of("root"), settings.root, roots[0]))
+        settings.root = roots[0]
+    for period, numbers in settings.report_numbers.items():
+        for unit in list(numbers):
+            if unit in units:
+                continue
+            restored = restored_codes(unit, units)
+            location = location_of(f"report_numbers.{period}.{unit}")
+            if restored:
+                problems.append(_lost_zeros(location, unit, restored))
+                if len(restored) == 1:
+                    numbers[restored[0]] = numbers.pop(unit)
+            else:
+                problems.append(Problem.error(location, N_("report number for an unknown unit"),
+                                              fix=N_("use a code from the units table (codes are text: 001, not 1)"),
+                                              value=unit))
+
+
 def _parse_units(table: _Table | None, problems: list[Problem]) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
+    parents: dict[str, _Cell] = {}
     if table is None or not table.check_columns(REQUIRED_COLUMNS["units"]):
         return units
     for _row, cells in table.records():
@@ -415,6 +505,12 @@ def _parse_units(table: _Table | None, problems: list[Problem]) -> dict[str, Uni
             problems.append(Problem.error(cells["name"].location, N_("the unit name is empty"),
                                           fix=N_("write the unit's official name, e.g. Quận Ba Đình")))
         units[code] = Unit(code, name, level, parent)
+        parents[code] = cells["parent"]
+    for code, unit in units.items():  # a parent typed as 1 for "01"
+        restored = restored_code(unit.parent, units) if unit.parent else None
+        if restored:
+            problems.append(_lost_zeros(parents[code].location, unit.parent, restored))
+            units[code] = Unit(unit.code, unit.name, unit.level, restored)
     return dict(sorted(units.items()))
 
 
@@ -466,8 +562,17 @@ def _parse_indicators(table: _Table | None, indicators: dict[str, Indicator],
                                           value=indicator.parent, code=indicator.code))
 
 
+def _unit_code(cells: dict[str, _Cell], units, problems: list[Problem]) -> str:
+    code = cells["unit"].text
+    restored = restored_codes(code, units) if units else []
+    if restored:
+        problems.append(_lost_zeros(cells["unit"].location, code, restored))
+        return restored[0] if len(restored) == 1 else code
+    return code
+
+
 def _parse_values(table: _Table | None, indicators: dict[str, Indicator],
-                  problems: list[Problem], limits: Limits) -> list[ValueRow]:
+                  problems: list[Problem], limits: Limits, units=None) -> list[ValueRow]:
     rows: list[ValueRow] = []
     if table is None or not table.check_columns(REQUIRED_COLUMNS["values"]):
         return rows
@@ -490,7 +595,7 @@ def _parse_values(table: _Table | None, indicators: dict[str, Indicator],
                  else _parse_amount(value_cell, indicator, problems, limits))
         if period is None or value is None:
             continue
-        rows.append(ValueRow(cells["unit"].text, period, indicator_code, value, scope,
+        rows.append(ValueRow(_unit_code(cells, units, problems), period, indicator_code, value, scope,
                              value_cell.location))
     return rows
 
@@ -501,7 +606,7 @@ def _digits(limits: Limits) -> int:
 
 
 def _parse_targets(table: _Table | None, indicators: dict[str, Indicator],
-                   problems: list[Problem], limits: Limits) -> list[TargetRow]:
+                   problems: list[Problem], limits: Limits, units=None) -> list[TargetRow]:
     rows: list[TargetRow] = []
     if table is None or not table.check_columns(REQUIRED_COLUMNS["targets"]):
         return rows
@@ -517,7 +622,7 @@ def _parse_targets(table: _Table | None, indicators: dict[str, Indicator],
         target = _parse_amount(cells["target"], indicator, problems, limits)
         if year is None or target is None:
             continue
-        rows.append(TargetRow(cells["unit"].text, year, cells["indicator"].text, target,
+        rows.append(TargetRow(_unit_code(cells, units, problems), year, cells["indicator"].text, target,
                               cells["target"].location))
     return rows
 

@@ -188,3 +188,73 @@ class Dataset:
 class LoadResult:
     dataset: Dataset | None
     problems: list[Problem]
+
+
+# ---------------------------------------------------------------- the clerk's names
+# One alias table, read by the loader and written by the workbook writer: the workbook
+# a clerk gets from `init` has Vietnamese sheet and column names; the English names of
+# interface.md §1 (and of older workbooks) are still read. Problems name a sheet and a
+# column the way the workbook itself spells them.
+FORM_TABLES = ("form", "issue_dates", "report_numbers")
+SHEET_NAMES_VI: dict[str, str] = {
+    "units": "Đơn vị",
+    "indicators": "Chỉ tiêu",
+    "values": "Số liệu",
+    "targets": "Kế hoạch",
+    "notes": "Nhận định",
+    "form": "Thông tin văn bản",
+    "issue_dates": "Ngày ban hành",
+    "report_numbers": "Số văn bản",
+}
+GUIDE_SHEET = "Hướng dẫn"
+LISTS_SHEET_VI = "Danh sách"
+FORM_COLUMNS = ("label", "value", "hint", "key")
+COLUMNS_VI: dict[str, dict[str, str]] = {
+    "units": {"code": "Mã đơn vị", "name": "Tên đơn vị", "level": "Cấp",
+              "parent": "Đơn vị cấp trên"},
+    "indicators": {"code": "Mã chỉ tiêu", "name": "Tên chỉ tiêu", "unit": "Đơn vị tính",
+                   "parent": "Thuộc chỉ tiêu (trong đó)", "exhaustive": "Các phần cộng đủ tổng",
+                   "additive": "Cộng được giữa các đơn vị", "kind": "Loại",
+                   "decimal": "Có số thập phân"},
+    "values": {"unit": "Mã đơn vị", "period": "Kỳ báo cáo", "indicator": "Mã chỉ tiêu",
+               "value": "Giá trị", "scope": "Phạm vi"},
+    "targets": {"unit": "Mã đơn vị", "year": "Năm", "indicator": "Mã chỉ tiêu",
+                "target": "Kế hoạch"},
+    "notes": {"unit": "Mã đơn vị", "period": "Kỳ báo cáo", "section": "Mục", "text": "Nội dung"},
+    "form": {"label": "Thông tin", "value": "Nội dung", "hint": "Ghi chú", "key": "Khóa"},
+    "issue_dates": {"period": "Kỳ báo cáo", "date": "Ngày ban hành"},
+    "report_numbers": {"period": "Kỳ báo cáo", "unit": "Mã đơn vị", "number": "Số văn bản"},
+}
+FORM_TABLE_COLUMNS = {"form": FORM_COLUMNS, "issue_dates": ("period", "date"),
+                      "report_numbers": ("period", "unit", "number")}
+# What a drop-down shows after a code: "006 — Quận Ba Đình". The reader keeps the code.
+LIST_SEPARATOR = " — "
+
+
+def _folded(text: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+
+
+_SHEET_ALIASES = {**{_folded(t): t for t in (*TABLES, "notes", "settings")},
+                  **{_folded(vi): t for t, vi in SHEET_NAMES_VI.items()}}
+
+
+def table_of_sheet(sheet_name: str) -> str | None:
+    """"Số liệu" or "values" → "values"; None for a sheet that is not a table (Hướng dẫn)."""
+    return _SHEET_ALIASES.get(_folded(sheet_name))
+
+
+def column_of_header(table: str, header: str) -> str:
+    """A header as the sheet spells it → the column's English name ("Mã đơn vị" → "unit").
+    A header that is no known name is returned folded, as before (extra columns)."""
+    folded = _folded(header)
+    for column, vi in COLUMNS_VI.get(table, {}).items():
+        if folded in (_folded(vi), column):
+            return column
+    return folded
+
+
+def vietnamese_column(table: str, column: str) -> str:
+    return COLUMNS_VI.get(table, {}).get(column, column)

@@ -238,12 +238,17 @@ def _workbook(tmp_path: Path, settings_extra: dict | None = None) -> Path:
     folder = _dataset(tmp_path)
     path = tmp_path / "d.xlsx"
     write_workbook(folder, path, with_validation=False)
-    if settings_extra:
-        book = openpyxl.load_workbook(path)
-        sheet = book["settings"]
-        for key, value in settings_extra.items():
-            sheet.append([key, value])
-        book.save(path)
+    # These cases are about the older workbook form: English sheet names and the
+    # key/value YAML settings sheet (the clerk's form is tested in tests/dataset).
+    book = openpyxl.load_workbook(path)
+    book["Số liệu"].title = "values"
+    for name in ("Thông tin văn bản", "Ngày ban hành", "Số văn bản"):
+        del book[name]
+    sheet = book.create_sheet("settings")
+    sheet.append(["key", "value"])
+    for key, value in {"title": "T", "root": '"01"', **(settings_extra or {})}.items():
+        sheet.append([key, value])
+    book.save(path)
     return path
 
 
