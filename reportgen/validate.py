@@ -14,6 +14,7 @@ from reportgen.dataset import SCOPE_OWN, SCOPE_TOTAL, Dataset
 from reportgen.problems import Location
 from reportgen.figures import FigureBook
 from reportgen.i18n import N_
+from reportgen.periods import Period, PeriodError
 from reportgen.problems import Problem
 from reportgen.resources import SHIPPED, Templates, dataset_templates
 
@@ -87,7 +88,8 @@ def validate(dataset: Dataset, book: FigureBook | None = None, *,
     problems += _check_parts(dataset)
     problems += _check_parent_sums(dataset, book)
     problems += _check_flow_order(dataset, book)
-    problems += _check_notes(dataset)
+    problems += _check_notes(dataset, book)
+    problems += _check_totals_final(dataset)
     problems += _check_printable(dataset)
     return problems
 
@@ -214,7 +216,18 @@ def _check_parts(dataset: Dataset) -> list[Problem]:
     problems = []
     given = {(r.unit, r.period.code, r.indicator, r.scope): r for r in dataset.values}
     parts_of = {code: dataset.parts_of(code) for code in dataset.indicators}
+    of_which_of = {code: dataset.of_which_of(code) for code in dataset.indicators}
     for (unit, period, indicator, scope), total_row in given.items():
+        # Overlapping counts ("31 nữ" of 832) are never summed, only bounded; each level of
+        # a breakdown is checked on its own rows (a part of a part against that part).
+        for count in of_which_of.get(indicator, ()):
+            count_row = given.get((unit, period, count.code, scope))
+            if count_row is not None and count_row.value > total_row.value:
+                problems.append(Problem.error(
+                    count_row.location, N_("{part} ({value}) is counted among {indicator} ({total}) but exceeds it for unit {unit} in {period}"),
+                    fix=N_("an overlapping count cannot be larger than the figure it is counted in: correct one of them"),
+                    value=count_row.value, part=count.code, indicator=indicator,
+                    total=total_row.value, unit=unit, period=period))
         parts = parts_of.get(indicator)
         if not parts:
             continue
@@ -310,10 +323,13 @@ def _check_flow_order(dataset: Dataset, book: FigureBook) -> list[Problem]:
     return problems
 
 
-def _check_notes(dataset: Dataset) -> list[Problem]:
+def _check_notes(dataset: Dataset, book: FigureBook) -> list[Problem]:
     """Sections II–IV are the clerk's words; a report without them is a draft."""
     problems = []
-    reported = sorted({(r.unit, r.period.code) for r in dataset.values if r.unit in dataset.units})
+    # Every unit whose report has figures, a parent rolled up from its units included: a
+    # city with no rows of its own still gets a report, and that report needs its notes.
+    reported = sorted((unit, period.code) for period in dataset.periods() for unit in dataset.units
+                      if book.has_figures(unit, period))
     missing_by_period: dict[str, list[str]] = defaultdict(list)
     for unit, period in reported:
         sections = dataset.notes.get((unit, period))
@@ -329,11 +345,46 @@ def _check_notes(dataset: Dataset) -> list[Problem]:
     base = dataset.notes_location or Location("notes/")
     for period, units in sorted(missing_by_period.items()):
         where = Location(f"{base.file}{period}/" if base.sheet is None else base.file, base.sheet)
-        shown = ", ".join(units[:12]) + (" …" if len(units) > 12 else "")
+        shown = ", ".join(units)  # every unit named: the clerk works through the list
         problems.append(Problem.warning(
             where, N_("no notes (sections II–IV) for {count} unit(s) in {period}: {units}; their drafts show placeholders"),
             fix=N_("write notes/{period}/<unit>.md with the sections II–IV"),
             count=len(units), period=period, units=shown))
+    return problems
+
+
+def _check_totals_final(dataset: Dataset) -> list[Problem]:
+    """The `totals_final` setting: true, or period → true | [unit codes] | {unit code: true}."""
+    raw = dataset.settings.raw.get("totals_final")
+    if raw is None or raw is True or raw is False:
+        return []
+    base = Location(dataset.path.name, "settings") if dataset.path.is_file() else Location("dataset.yaml")
+    fix = N_("under totals_final write one line per period: \"2024-H1\": true for every unit, or \"2024-H1\": [\"01\", \"006\"] for some units (codes in quotes)")
+    if not isinstance(raw, dict):
+        return [Problem.error(Location(base.file, base.sheet, column="totals_final"),
+                              N_("totals_final must name periods"), fix=fix, value=raw)]
+    problems = []
+    for period, entry in raw.items():
+        where = Location(base.file, base.sheet, column=f"totals_final.{period}")
+        try:
+            Period.parse(str(period))
+        except PeriodError:
+            problems.append(Problem.error(where, N_("not a period code"), fix=fix, value=period))
+            continue
+        if entry is True or entry is False or entry is None:
+            continue
+        codes = entry if isinstance(entry, list) else list(entry) if isinstance(entry, dict) else None
+        if codes is None:
+            problems.append(Problem.error(where, N_("totals_final must name periods"), fix=fix, value=entry))
+            continue
+        for code in codes:
+            if not isinstance(code, str) or code not in dataset.units:
+                problems.append(Problem.error(where, N_("unknown unit code"), fix=fix, value=code))
+        if isinstance(entry, dict):
+            for code, flag in entry.items():
+                if not isinstance(flag, bool):
+                    problems.append(Problem.error(where, N_("not true or false"),
+                                                  fix=N_("write true or false"), value=flag))
     return problems
 
 
