@@ -128,22 +128,13 @@ class Completeness:
         return self.final or (not self.missing and not self.partial)
 
 
-def totals_final_units(raw: object, period: Period) -> bool | frozenset[str]:
-    """The `totals_final` setting for one period: True (every unit), or the unit codes whose
-    totals the clerk declared final. Accepted shapes (validate reports any other):
-    `true` (every period), {period: true}, {period: [codes]}, {period: {code: true}}."""
-    if raw is True:
+def totals_final_units(setting: dict, period: Period) -> bool | frozenset[str]:
+    """The typed `totals_final` setting for one period: True (every unit), or the unit
+    codes whose totals the clerk declared final."""
+    if setting.get("*") is True or setting.get(period.code) is True:
         return True
-    if not isinstance(raw, dict):
-        return frozenset()
-    entry = raw.get(period.code)
-    if entry is True:
-        return True
-    if isinstance(entry, list):
-        return frozenset(str(code) for code in entry if isinstance(code, str))
-    if isinstance(entry, dict):
-        return frozenset(str(code) for code, flag in entry.items() if flag is True)
-    return frozenset()
+    found = setting.get(period.code)
+    return found if isinstance(found, frozenset) else frozenset()
 
 
 class FigureBook:
@@ -272,7 +263,7 @@ class FigureBook:
     def completeness(self, unit: str, period: Period) -> Completeness:
         key = (unit, period.code)
         if key not in self._completeness:
-            final = totals_final_units(self.dataset.settings.raw.get("totals_final"), period)
+            final = totals_final_units(self.dataset.settings.totals_final, period)
             children = self.dataset.children(unit)
             reported = tuple(c for c in children if self.has_figures(c.code, period))
             missing = tuple(c for c in children if not self.has_figures(c.code, period))

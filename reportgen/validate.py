@@ -14,7 +14,6 @@ from reportgen.dataset import SCOPE_OWN, SCOPE_TOTAL, Dataset
 from reportgen.problems import Location
 from reportgen.figures import FigureBook
 from reportgen.i18n import N_
-from reportgen.periods import Period, PeriodError
 from reportgen.problems import Problem
 from reportgen.resources import SHIPPED, Templates, dataset_templates
 
@@ -354,37 +353,15 @@ def _check_notes(dataset: Dataset, book: FigureBook) -> list[Problem]:
 
 
 def _check_totals_final(dataset: Dataset) -> list[Problem]:
-    """The `totals_final` setting: true, or period → true | [unit codes] | {unit code: true}."""
-    raw = dataset.settings.raw.get("totals_final")
-    if raw is None or raw is True or raw is False:
-        return []
-    base = Location(dataset.path.name, "settings") if dataset.path.is_file() else Location("dataset.yaml")
-    fix = N_("under totals_final write one line per period: \"2024-H1\": true for every unit, or \"2024-H1\": [\"01\", \"006\"] for some units (codes in quotes)")
-    if not isinstance(raw, dict):
-        return [Problem.error(Location(base.file, base.sheet, column="totals_final"),
-                              N_("totals_final must name periods"), fix=fix, value=raw)]
+    """The unit codes named under `totals_final` (its shape is checked with the settings)."""
     problems = []
-    for period, entry in raw.items():
-        where = Location(base.file, base.sheet, column=f"totals_final.{period}")
-        try:
-            Period.parse(str(period))
-        except PeriodError:
-            problems.append(Problem.error(where, N_("not a period code"), fix=fix, value=period))
-            continue
-        if entry is True or entry is False or entry is None:
-            continue
-        codes = entry if isinstance(entry, list) else list(entry) if isinstance(entry, dict) else None
-        if codes is None:
-            problems.append(Problem.error(where, N_("totals_final must name periods"), fix=fix, value=entry))
-            continue
-        for code in codes:
-            if not isinstance(code, str) or code not in dataset.units:
-                problems.append(Problem.error(where, N_("unknown unit code"), fix=fix, value=code))
-        if isinstance(entry, dict):
-            for code, flag in entry.items():
-                if not isinstance(flag, bool):
-                    problems.append(Problem.error(where, N_("not true or false"),
-                                                  fix=N_("write true or false"), value=flag))
+    for period, entry in dataset.settings.totals_final.items():
+        for code in sorted(entry) if isinstance(entry, frozenset) else ():
+            if code not in dataset.units:
+                problems.append(Problem.error(
+                    dataset.settings.location(f"totals_final.{period}"),
+                    N_("unknown unit code"), fix=N_("use a code from the units table (codes are text: 001, not 1)"),
+                    value=code))
     return problems
 
 

@@ -111,6 +111,9 @@ class Settings:
     signer: object = None  # {authority, title, name} | {level: {...}}
     recipients: object = None
     templates: str | None = None
+    # period → True (every unit's totals are final) or the unit codes declared final;
+    # "*" for every period. The draft then drops its "Số liệu chưa đủ" line.
+    totals_final: dict[str, object] = field(default_factory=dict)
     raw: dict = field(default_factory=dict)
     # Where each top-level key was given (dataset.yaml, or a row of the settings sheet).
     key_locations: dict[str, Location] = field(default_factory=dict)
