@@ -40,7 +40,7 @@ from reportgen.dataset import CATALOGUE_FILE, Dataset
 from reportgen.errors import (
     BuildError, BuildLocked, DatasetInvalid, InvalidRequest, OutputError, ReportgenError,
 )
-from reportgen.figures import FigureBook
+from reportgen.figures import Completeness, FigureBook
 from reportgen.i18n import N_, _
 from reportgen.files import (  # atomic_write: kept importable from here for callers
     atomic_write, check_folder, deterministic_zip, output_error, read_inside, refused, write_inside,
@@ -595,6 +595,37 @@ class BuildSummary:
     failed: list[Outcome] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # a damaged manifest, a planted entry...
+    # Reports (built, skipped or failed under strict) whose units below have not all
+    # reported: their drafts carry the "Số liệu chưa đủ" line; the caller warns.
+    incomplete: list[Completeness] = field(default_factory=list)
+
+
+def incomplete_reports(dataset: Dataset, book: FigureBook, period: Period,
+                       units: list[str]) -> list[Completeness]:
+    """The Completeness of each unit of `units` that has figures for the period but whose
+    units below have not all reported (and whose totals the settings do not declare final).
+    A unit without any figure is left out: its build fails with its own reason."""
+    found = []
+    for unit in units:
+        if book.has_figures(unit, period):
+            completeness = book.completeness(unit, period)
+            if not completeness.complete:
+                found.append(completeness)
+    return found
+
+
+def incomplete_reason(completeness: Completeness) -> str:
+    """One line naming what is missing, in the current language."""
+    parts = []
+    if completeness.missing:
+        parts.append(_(N_("{missing}/{children} unit(s) below have no figures: {units}"),
+                       missing=len(completeness.missing), children=completeness.children,
+                       units=", ".join(f"{u.code} {u.name}" for u in completeness.missing)))
+    if completeness.partial:
+        parts.append(_(N_("incomplete below: {units}"),
+                       units=", ".join(f"{c.unit.code} {c.unit.name} ({len(c.missing)}/{c.children})"
+                                       for c in completeness.partial)))
+    return "; ".join(parts)
 
 
 def plan(dataset: Dataset, period: Period, units: list[str], options: BuildOptions) -> list[Task]:
@@ -623,8 +654,13 @@ def resolve_templates(dataset: Dataset, options: BuildOptions) -> BuildOptions:
 def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
           options: BuildOptions = BuildOptions(), jobs: int = 1, executor: str = "local",
           force: bool = False, progress: Progress | None = None,
-          zip_output: bool = False, tasks_per_worker: int = TASKS_PER_WORKER) -> BuildSummary:
+          zip_output: bool = False, tasks_per_worker: int = TASKS_PER_WORKER,
+          strict: bool = False) -> BuildSummary:
     """Build one period's reports for `units` into `out`; prints nothing.
+
+    `summary.incomplete` lists the reports built from units below that have not all
+    reported (setting `totals_final` declares totals final); with `strict` those reports
+    fail instead of being built. A unit with no figure at all for the period fails.
 
     Reports whose inputs are unchanged since the last build into `out` are skipped; a
     report that fails is listed in `summary.failed` with its reason and the others go on.
@@ -642,6 +678,8 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
     options = resolve_templates(dataset, options)
     out = check_folder(out)
     summary = BuildSummary()
+    summary.incomplete = incomplete_reports(dataset, FigureBook(dataset), period, units)
+    refused = {c.unit.code for c in summary.incomplete} if strict else set()
 
     def report(outcome: Outcome) -> None:
         if progress is not None:
@@ -654,7 +692,13 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
         index = manifest.by_report()
         todo = []
         for task in plan(dataset, period, units, options):
-            if not force and manifest.up_to_date(out, task.unit, task.period, task.key,
+            if task.unit in refused:
+                completeness = next(c for c in summary.incomplete if c.unit.code == task.unit)
+                summary.failed.append(Outcome(task.unit, task.period, "failed", reason=_(
+                    N_("the figures are incomplete ({detail}); without --strict the draft says so, or declare the totals final with the setting totals_final"),
+                    detail=incomplete_reason(completeness))))
+                report(summary.failed[-1])
+            elif not force and manifest.up_to_date(out, task.unit, task.period, task.key,
                                                  options.formats, index):
                 summary.skipped.append(Outcome(task.unit, task.period, "skipped"))
                 report(summary.skipped[-1])

@@ -297,9 +297,6 @@ def cmd_build(args) -> int:
     if not executor_ok(args.executor):
         raise InvalidRequest(UNKNOWN_EXECUTOR, executor=args.executor)
     templates = _templates_option(args.templates) or checked.templates
-    if period not in dataset.periods():
-        print(_(N_("warning: the dataset has no figures for {period}; the reports will hold placeholders only"),
-                period=period.code), file=sys.stderr)
     # Both formats need the faces: the PDF embeds them, the DOCX measures its rules and
     # draws its chart with them. Fail once, up front, not once per unit.
     try:
@@ -316,11 +313,19 @@ def cmd_build(args) -> int:
     with ProgressReporter(len(units)) as reporter:
         summary = build(dataset, period, units, args.out, options=options,
                         jobs=args.jobs or os.cpu_count() or 1, executor=args.executor,
-                        force=args.force, progress=reporter.update, zip_output=args.zip)
+                        force=args.force, progress=reporter.update, zip_output=args.zip,
+                        strict=args.strict)
     _print_problems(summary.warnings)  # a damaged manifest, a planted entry (issue 10)
     print(_(N_("{built} built, {skipped} unchanged (skipped), {failed} failed in {seconds} s → {out}"),
             built=len(summary.built), skipped=len(summary.skipped), failed=len(summary.failed),
             seconds=f"{time.perf_counter() - started:.1f}", out=args.out))
+    if not args.strict:  # under --strict these reports failed, with the same words
+        from reportgen.build import incomplete_reason
+
+        for completeness in summary.incomplete:
+            print(_(N_("warning: {unit} {period}: the figures are incomplete ({detail}); the draft says so"),
+                    unit=completeness.unit.code, period=period.code,
+                    detail=incomplete_reason(completeness)), file=sys.stderr)
     for outcome in sorted(summary.failed, key=lambda o: o.unit):
         print(_(N_("failed: {unit} {period}: {reason}"), unit=outcome.unit, period=outcome.period,
                 reason=outcome.reason), file=sys.stderr)

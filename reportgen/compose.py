@@ -150,6 +150,10 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
                    options: ComposeOptions = ComposeOptions()) -> ReportModel:
     settings = dataset.settings
     unit = dataset.units[unit_code]
+    if not book.has_figures(unit_code, period):
+        # An empty report would read as "nothing happened"; the data is merely absent.
+        raise ComposeError(N_("unit {unit} ({name}) has no figures for {period}: neither it nor any unit below it has a row in values"),
+                           unit=unit_code, name=unit.name, period=period.code)
     parent = dataset.units.get(unit.parent) if unit.parent else None
     context = {"unit": unit, "parent": parent, "settings": settings, "period": period}
     environment = _environment(settings.percent_decimals, settings.leading_zero_counts, options.templates)
@@ -228,6 +232,7 @@ def _body(dataset, book, unit, period, children, environment, *, agency, appendi
         f={fig.indicator.code: fig for fig in figures},
         extra=[fig for fig in figures if not fig.indicator.core],
         notes=notes, appendix_labels=_join_labels(appendix_labels),
+        completeness=book.completeness(unit.code, period),
     )
     return _close(parse_narrative(narrative))
 
@@ -381,12 +386,11 @@ def _summary_table(dataset, book, unit, period, decimals, labels) -> Table:
     rows, data = [], []
     number = 0
     for figure in book.figures_for(unit.code, period):
-        entries = [(figure, False)] + [(p, True) for p in figure.parts if p.has_data]
-        for item, is_part in entries:
-            if not is_part:
+        for depth, item in _with_breakdown(figure):
+            if not depth:
                 number += 1
-            name = labels.part_name(item.indicator.name) if is_part else item.indicator.name
-            rows.append(("" if is_part else str(number), name, item.indicator.unit,
+            name = labels.part_name(item.indicator.name, depth) if depth else item.indicator.name
+            rows.append(("" if depth else str(number), name, item.indicator.unit,
                          vi.cell_value(item.target), vi.cell_value(item.value), vi.cell_percent(item.percent_of_plan, decimals),
                          vi.cell_value(item.same_period_value), vi.cell_signed(item.change)))
             data.append((item.indicator.code, item.indicator.name, item.indicator.unit, item.target,
@@ -397,6 +401,15 @@ def _summary_table(dataset, book, unit, period, decimals, labels) -> Table:
         data_header=("indicator", "name", "unit", "target", "value", "percent_of_plan",
                      "same_period_value", "change"),
         data_rows=tuple(data))
+
+
+def _with_breakdown(figure: Figure, depth: int = 0) -> list[tuple[int, Figure]]:
+    """The figure then its parts and overlapping counts with data, depth first."""
+    rows = [(depth, figure)]
+    for item in figure.breakdown:
+        if item.has_data:
+            rows.extend(_with_breakdown(item, depth + 1))
+    return rows
 
 
 def _planned_indicators(dataset, book, unit, period, children) -> list[str]:

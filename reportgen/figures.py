@@ -36,7 +36,13 @@ class Figure:
     target: Amount | None
     same_period_value: Amount | None
     own_value: Amount | None = None  # the unit's direct share (e.g. city facilities)
-    parts: tuple["Figure", ...] = ()
+    parts: tuple["Figure", ...] = ()  # the split ("trong đó"), each with its own breakdown
+    of_which: tuple["Figure", ...] = ()  # overlapping counts ("31 nữ" of the 832)
+
+    @property
+    def breakdown(self) -> tuple["Figure", ...]:
+        """Parts and overlapping counts together, in catalogue order (the tables' rows)."""
+        return tuple(sorted(self.of_which + self.parts, key=lambda f: f.indicator.order))
 
     @property
     def percent_of_plan(self) -> Decimal | None:
@@ -57,7 +63,7 @@ class Figure:
 
     @property
     def has_data(self) -> bool:
-        return self.value is not None or any(p.has_data for p in self.parts)
+        return self.value is not None or any(p.has_data for p in self.parts + self.of_which)
 
     def to_json(self) -> dict:
         def plain(amount):
@@ -70,6 +76,7 @@ class Figure:
             "name": self.indicator.name,
             "unit": self.indicator.unit,
             "parent": self.indicator.parent,
+            "relation": self.indicator.relation if self.indicator.parent else None,
             "value": plain(self.value),
             "target": plain(self.target),
             "percent_of_plan": plain(self.percent_of_plan),
@@ -97,6 +104,39 @@ class Comparison:
         return ratio_percent(change, self.before) if change is not None else None
 
 
+@dataclass(frozen=True)
+class Completeness:
+    """Which units below a report unit have figures for a period.
+
+    `missing` are the direct children with no figure at all (in their whole subtree);
+    `partial` the children with figures whose own units below are incomplete. `final`
+    is the clerk's statement (setting `totals_final`) that the totals stand as they are.
+    A report is `complete` when it is final or nothing is missing at any depth."""
+    unit: Unit
+    period: Period
+    reported: tuple[Unit, ...]
+    missing: tuple[Unit, ...]
+    partial: tuple["Completeness", ...] = ()
+    final: bool = False
+
+    @property
+    def children(self) -> int:
+        return len(self.reported) + len(self.missing)
+
+    @property
+    def complete(self) -> bool:
+        return self.final or (not self.missing and not self.partial)
+
+
+def totals_final_units(setting: dict, period: Period) -> bool | frozenset[str]:
+    """The typed `totals_final` setting for one period: True (every unit), or the unit
+    codes whose totals the clerk declared final."""
+    if setting.get("*") is True or setting.get(period.code) is True:
+        return True
+    found = setting.get(period.code)
+    return found if isinstance(found, frozenset) else frozenset()
+
+
 class FigureBook:
     """Answers value/target questions about one dataset, rolling up the unit tree.
 
@@ -117,6 +157,8 @@ class FigureBook:
         self._children = {code: [u.code for u in dataset.children(code)] for code in dataset.units}
         self._values: dict[tuple[str, str, str], Amount | None] = {}
         self._targets: dict[tuple[str, int, str], Amount | None] = {}
+        self._reporting: dict[str, set[str]] = {}  # period → units with a figure in their subtree
+        self._completeness: dict[tuple[str, str], Completeness] = {}
 
     # -- raw questions
     def own_value(self, unit: str, period: Period, indicator: str) -> Amount | None:
@@ -166,6 +208,7 @@ class FigureBook:
         spec = self.dataset.indicators[indicator]
         prior = period.same_period_last_year()
         parts = tuple(self.figure(unit, period, part.code) for part in self.dataset.parts_of(indicator))
+        of_which = tuple(self.figure(unit, period, count.code) for count in self.dataset.of_which_of(indicator))
         return Figure(
             indicator=spec,
             unit=self.dataset.units[unit],
@@ -175,16 +218,61 @@ class FigureBook:
             same_period_value=self.value(unit, prior, indicator),
             own_value=self.own_value(unit, period, indicator),
             parts=parts,
+            of_which=of_which,
         )
 
     def own_figure(self, unit: str, period: Period, indicator: str) -> Figure | None:
         """The unit's direct share alone (scope own) as a figure, with last year's own share
-        to compare with; None when the unit has no own share. It has no plan of its own."""
+        to compare with and its own share of the plan; None when it has neither."""
         own = self.own_value(unit, period, indicator)
-        if own is None:
+        own_target = self.own_target(unit, period.year, indicator)
+        if own is None and own_target is None:
             return None
         return Figure(self.dataset.indicators[indicator], self.dataset.units[unit], period, own,
-                      None, self.own_value(unit, period.same_period_last_year(), indicator))
+                      own_target, self.own_value(unit, period.same_period_last_year(), indicator))
+
+    def own_target(self, unit: str, year: int, indicator: str) -> Amount | None:
+        """The unit's own share of its plan: its explicit plan less what the plans of the
+        units below add up to (the city's 1.700 less the districts' 1.596 = 104), so an
+        appendix's plan column sums to its total. None without an explicit plan, without
+        plans below, or when the plans below already reach it."""
+        explicit = self._explicit_targets.get((unit, year, indicator))
+        if explicit is None or not self._is_additive(indicator):
+            return None
+        below = [self.target(child, year, indicator) for child in self._children.get(unit, ())]
+        present = [a for a in below if a is not None]
+        if not present or explicit - sum(present) <= 0:
+            return None
+        return explicit - sum(present)
+
+    # -- completeness
+    def has_figures(self, unit: str, period: Period) -> bool:
+        """Whether the unit or any unit below it has a figure (a value row) for the period."""
+        if period.code not in self._reporting:
+            reporting: set[str] = set()
+            for row in self.dataset.values:
+                if row.period.code != period.code:
+                    continue
+                current = row.unit
+                while current and current in self.dataset.units and current not in reporting:
+                    reporting.add(current)
+                    current = self.dataset.units[current].parent
+            self._reporting[period.code] = reporting
+        return unit in self._reporting[period.code]
+
+    def completeness(self, unit: str, period: Period) -> Completeness:
+        key = (unit, period.code)
+        if key not in self._completeness:
+            final = totals_final_units(self.dataset.settings.totals_final, period)
+            children = self.dataset.children(unit)
+            reported = tuple(c for c in children if self.has_figures(c.code, period))
+            missing = tuple(c for c in children if not self.has_figures(c.code, period))
+            partial = tuple(found for found in (self.completeness(c.code, period) for c in reported)
+                            if not found.complete)
+            self._completeness[key] = Completeness(
+                self.dataset.units[unit], period, reported, missing, partial,
+                final=final is True or unit in final)
+        return self._completeness[key]
 
     def compare(self, unit: str, period: Period, other: Period) -> list[Comparison]:
         """Each figure of figures_for(unit, period) next to its value in `other`."""

@@ -19,11 +19,12 @@ from reportgen.periods import Period
 from reportgen.vi import cell_percent, cell_signed, cell_value, change_words
 
 
-def _flatten(figures: list[Figure]) -> list[tuple[int, Figure]]:
+def _flatten(figures: list[Figure], depth: int = 0) -> list[tuple[int, Figure]]:
+    """Each figure, then its breakdown (parts and overlapping counts) with data, depth first."""
     rows = []
     for figure in figures:
-        rows.append((0, figure))
-        rows.extend((1, part) for part in figure.parts if part.has_data)
+        rows.append((depth, figure))
+        rows.extend(_flatten([p for p in figure.breakdown if p.has_data], depth + 1))
     return rows
 
 
@@ -31,7 +32,7 @@ def figure_rows(dataset: Dataset, book: FigureBook, unit: str, period: Period) -
     decimals = dataset.settings.percent_decimals
     rows = []
     for depth, figure in _flatten(book.figures_for(unit, period)):
-        name = ("  – " if depth else "") + f"{figure.indicator.name} ({figure.indicator.unit})"
+        name = ("  " * depth + "– " if depth else "") + f"{figure.indicator.name} ({figure.indicator.unit})"
         rows.append((
             figure.indicator.code,
             name,
@@ -47,8 +48,12 @@ def figure_rows(dataset: Dataset, book: FigureBook, unit: str, period: Period) -
 def figures_json(dataset: Dataset, book: FigureBook, unit: str, period: Period) -> dict:
     decimals = dataset.settings.percent_decimals
     items = []
-    for _depth, figure in _flatten(book.figures_for(unit, period)):
+    for depth, figure in _flatten(book.figures_for(unit, period)):
         entry = figure.to_json()
+        # The list stays flat (every figure at every depth, in reading order) so existing
+        # readers keep working; depth, parent and parts give the nesting.
+        entry["depth"] = depth
+        entry["parts"] = [p.indicator.code for p in figure.breakdown if p.has_data]
         entry["formatted"] = {
             "value": cell_value(figure.value),
             "target": cell_value(figure.target),

@@ -87,7 +87,8 @@ def validate(dataset: Dataset, book: FigureBook | None = None, *,
     problems += _check_parts(dataset)
     problems += _check_parent_sums(dataset, book)
     problems += _check_flow_order(dataset, book)
-    problems += _check_notes(dataset)
+    problems += _check_notes(dataset, book)
+    problems += _check_totals_final(dataset)
     problems += _check_printable(dataset)
     return problems
 
@@ -228,7 +229,18 @@ def _check_parts(dataset: Dataset) -> list[Problem]:
     problems = []
     given = {(r.unit, r.period.code, r.indicator, r.scope): r for r in dataset.values}
     parts_of = {code: dataset.parts_of(code) for code in dataset.indicators}
+    of_which_of = {code: dataset.of_which_of(code) for code in dataset.indicators}
     for (unit, period, indicator, scope), total_row in given.items():
+        # Overlapping counts ("31 nữ" of 832) are never summed, only bounded; each level of
+        # a breakdown is checked on its own rows (a part of a part against that part).
+        for count in of_which_of.get(indicator, ()):
+            count_row = given.get((unit, period, count.code, scope))
+            if count_row is not None and count_row.value > total_row.value:
+                problems.append(Problem.error(
+                    count_row.location, N_("{part} ({value}) is counted among {indicator} ({total}) but exceeds it for unit {unit} in {period}"),
+                    fix=N_("an overlapping count cannot be larger than the figure it is counted in: correct one of them"),
+                    value=count_row.value, part=count.code, indicator=indicator,
+                    total=total_row.value, unit=unit, period=period))
         parts = parts_of.get(indicator)
         if not parts:
             continue
@@ -324,10 +336,13 @@ def _check_flow_order(dataset: Dataset, book: FigureBook) -> list[Problem]:
     return problems
 
 
-def _check_notes(dataset: Dataset) -> list[Problem]:
+def _check_notes(dataset: Dataset, book: FigureBook) -> list[Problem]:
     """Sections II–IV are the clerk's words; a report without them is a draft."""
     problems = []
-    reported = sorted({(r.unit, r.period.code) for r in dataset.values if r.unit in dataset.units})
+    # Every unit whose report has figures, a parent rolled up from its units included: a
+    # city with no rows of its own still gets a report, and that report needs its notes.
+    reported = sorted((unit, period.code) for period in dataset.periods() for unit in dataset.units
+                      if book.has_figures(unit, period))
     missing_by_period: dict[str, list[str]] = defaultdict(list)
     for unit, period in reported:
         sections = dataset.notes.get((unit, period))
@@ -343,11 +358,24 @@ def _check_notes(dataset: Dataset) -> list[Problem]:
     base = dataset.notes_location or Location("notes/")
     for period, units in sorted(missing_by_period.items()):
         where = Location(f"{base.file}{period}/" if base.sheet is None else base.file, base.sheet)
-        shown = ", ".join(units[:12]) + (" …" if len(units) > 12 else "")
+        shown = ", ".join(units)  # every unit named: the clerk works through the list
         problems.append(Problem.warning(
             where, N_("no notes (sections II–IV) for {count} unit(s) in {period}: {units}; their drafts show placeholders"),
             fix=N_("write notes/{period}/<unit>.md with the sections II–IV"),
             count=len(units), period=period, units=shown))
+    return problems
+
+
+def _check_totals_final(dataset: Dataset) -> list[Problem]:
+    """The unit codes named under `totals_final` (its shape is checked with the settings)."""
+    problems = []
+    for period, entry in dataset.settings.totals_final.items():
+        for code in sorted(entry) if isinstance(entry, frozenset) else ():
+            if code not in dataset.units:
+                problems.append(Problem.error(
+                    dataset.settings.location(f"totals_final.{period}"),
+                    N_("unknown unit code"), fix=N_("use a code from the units table (codes are text: 001, not 1)"),
+                    value=code))
     return problems
 
 

@@ -54,11 +54,15 @@ def write_tiny(folder: Path, values, *, units=TINY_UNITS, targets=(), indicators
     if indicators is not None:
         write_csv(folder / "indicators.csv", INDICATORS_HEADER, indicators)
     if notes:
+        # Every report with figures needs notes: the unit of each row and the units above it.
+        parents = {row[0]: row[3] for row in units}
         for row in values:
             unit, period = row[0], row[1]
-            note = folder / "notes" / period / f"{unit}.md"
-            note.parent.mkdir(parents=True, exist_ok=True)
-            note.write_text(NOTE_TEXT, encoding="utf-8")
+            while unit:
+                note = folder / "notes" / period / f"{unit}.md"
+                note.parent.mkdir(parents=True, exist_ok=True)
+                note.write_text(NOTE_TEXT, encoding="utf-8")
+                unit = parents.get(unit) if unit in parents else None
     return folder
 
 

@@ -125,7 +125,7 @@ def _sentinel_figures(dataset) -> tuple[dict[str, SimpleNamespace], dict[int, tu
         roles[base + 3] = (spec.code, "change")
         figures[spec.code] = SimpleNamespace(
             indicator=spec, value=base + 1, target=base + 2, percent_of_plan=Decimal("12.3"),
-            change=base + 3, same_period_value=1, own_value=None, parts=[])
+            change=base + 3, same_period_value=1, own_value=None, parts=[], of_which=[])
     for spec in dataset.indicators.values():
         if spec.parent and spec.parent in figures:
             figures[spec.parent].parts.append(figures[spec.code])

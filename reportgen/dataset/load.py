@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -20,9 +21,10 @@ from reportgen.dataset.cells import (
 )
 from reportgen.dataset.settings import parse_settings
 from reportgen.dataset.types import (
-    CATALOGUE_FILE, COLUMNS, FORM_TABLES, LEVELS, LIST_SEPARATOR, REQUIRED_COLUMNS, SCOPE_OWN,
-    SCOPE_TOTAL, SHEET_NAMES_VI, TABLES, Dataset, Indicator, LoadResult, NoteSection, Settings,
-    TargetRow, Unit, ValueRow, column_of_header, table_of_sheet, vietnamese_column,
+    CATALOGUE_FILE, COLUMNS, FORM_TABLES, LEVELS, LIST_SEPARATOR, RELATION_PART, RELATIONS,
+    REQUIRED_COLUMNS, SCOPE_OWN, SCOPE_TOTAL, SHEET_NAMES_VI, TABLES, Dataset, Indicator,
+    LoadResult, NoteSection, Settings, TargetRow, Unit, ValueRow, column_of_header,
+    table_of_sheet, vietnamese_column,
 )
 from reportgen.i18n import N_
 from reportgen.periods import Period, PeriodError
@@ -287,7 +289,8 @@ def load_catalogue() -> dict[str, Indicator]:
         catalogue[row["code"]] = Indicator(
             code=row["code"], name=row["name"], unit=row["unit"], parent=row["parent"] or None,
             exhaustive=row["exhaustive"] != "false", additive=row["additive"] != "false",
-            kind=row.get("kind") or "flow", core=True, order=order)
+            kind=row.get("kind") or "flow", core=True, order=order,
+            relation=row.get("relation") or RELATION_PART)
     return catalogue
 
 
@@ -545,13 +548,21 @@ def _parse_indicators(table: _Table | None, indicators: dict[str, Indicator],
                                           fix=N_("write flow or stock"), value=kind))
             kind = "flow"
         existing = indicators.get(code)
+        relation_cell = cells.get("relation")
+        relation = (relation_cell.text.lower() if relation_cell is not None and relation_cell.text
+                    else existing.relation if existing else RELATION_PART)
+        if relation not in RELATIONS:
+            problems.append(Problem.error(relation_cell.location, N_("unknown relation to the parent indicator"),
+                                          fix=N_("leave it empty or write part (a share of the parent's split) or of_which (an overlapping count such as women among them)"),
+                                          value=relation))
+            relation = RELATION_PART
         indicators[code] = Indicator(
             code=code, name=cells["name"].text or (existing.name if existing else code),
             unit=cells["unit"].text or (existing.unit if existing else ""),
             parent=cells["parent"].text or None, exhaustive=flags["exhaustive"],
             additive=flags["additive"], kind=kind, decimal=flags["decimal"],
             core=existing is not None and existing.core,
-            order=existing.order if existing else next_order)
+            order=existing.order if existing else next_order, relation=relation)
         if existing is None:
             next_order += 1
     for indicator in list(indicators.values()):
@@ -560,6 +571,23 @@ def _parse_indicators(table: _Table | None, indicators: dict[str, Indicator],
                                           N_("indicator {code} is a part of an unknown indicator"),
                                           fix=N_("declare the total indicator or correct the parent code"),
                                           value=indicator.parent, code=indicator.code))
+    # Breakdowns may go to any depth, so a parent chain must end: a cycle would make every
+    # roll-up loop. The cycle is cut (the indicator becomes a total) after reporting it.
+    for indicator in list(indicators.values()):
+        seen, current = {indicator.code}, indicators[indicator.code].parent
+        while current and current in indicators:
+            if current == indicator.code:
+                parent = indicators[indicator.code].parent
+                problems.append(Problem.error(Location(table.file, table.sheet, column="parent"),
+                                              N_("indicator {code} is a part of itself (through {parent})"),
+                                              fix=N_("correct the parent codes so that each breakdown leads up to one total"),
+                                              value=parent, code=indicator.code, parent=parent))
+                indicators[indicator.code] = replace(indicators[indicator.code], parent=None)
+                break
+            if current in seen:
+                break  # a cycle above this indicator: reported for its members
+            seen.add(current)
+            current = indicators[current].parent
 
 
 def _unit_code(cells: dict[str, _Cell], units, problems: list[Problem]) -> str:

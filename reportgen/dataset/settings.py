@@ -31,7 +31,7 @@ AGENCY_FIELDS = ("name", "parent", "short", "text")
 SIGNER_FIELDS = ("authority", "title", "name")
 KNOWN_KEYS = ("title", "root", "percent_decimals", "leading_zero_counts", "pdf_engine", "place", "issue_dates",
               "issue_date", "report_numbers", "agency", "addressees", "signer", "recipients",
-              "templates")
+              "templates", "totals_final")
 TRUE_WORDS = ("true", "yes", "có")
 FALSE_WORDS = ("false", "no", "không")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -260,6 +260,7 @@ def parse_settings(raw: Mapping, location_of: LocationOf) -> tuple[Settings | No
     place = read.per_level(raw.get("place"), "place", read.text)
     templates = read.text(raw.get("templates"), "templates")
 
+    totals_final = _totals_final(read, raw.get("totals_final"))
     if title is None or root is None:
         return None, read.problems
     locations = {key: location_of(key) for key in raw}
@@ -268,8 +269,32 @@ def parse_settings(raw: Mapping, location_of: LocationOf) -> tuple[Settings | No
         pdf_engine=pdf_engine,
         place=place or None, issue_dates=issue_dates, issue_date=issue_date,
         report_numbers=report_numbers, agency=agency or {}, addressees=addressees,
-        signer=signer, recipients=recipients, templates=templates, raw=dict(raw),
+        signer=signer, recipients=recipients, templates=templates, totals_final=totals_final,
+        raw=dict(raw),
         key_locations=locations, default_location=location_of("")), read.problems
+
+
+def _totals_final(read: _Reader, value: object) -> dict[str, object]:
+    """`totals_final`: true (every period), or per period true, a list of unit codes, or
+    unit code → true. Unit codes are checked against the units table by validate."""
+    if value is None or value == "":
+        return {}
+    fix = N_("under totals_final write one line per period: \"2024-H1\": true for every unit, or \"2024-H1\": [\"01\", \"006\"] for some units (codes in quotes)")
+    if not isinstance(value, Mapping):
+        return {"*": True} if read.boolean(value, "totals_final", False) else {}
+    found: dict[str, object] = {}
+    for period, entry in read.mapping(value, "totals_final", fix).items():
+        path = f"totals_final.{period}"
+        if _period_code(read, period, path) is None:
+            continue
+        if isinstance(entry, list):
+            found[period] = frozenset(c for c in (read.code(item, path, "unit code") for item in entry) if c)
+        elif isinstance(entry, Mapping):
+            found[period] = frozenset(str(code) for code, flag in entry.items()
+                                      if read.boolean(flag, f"{path}.{code}", False))
+        elif read.boolean(entry, path, False):
+            found[period] = True
+    return found
 
 
 def _period_code(read: _Reader, code: str, path: str) -> str | None:

@@ -24,18 +24,24 @@ TABLES = ("units", "indicators", "values", "targets")
 # requires all but the OPTIONAL ones (and accepts extra columns, such as "decimal").
 COLUMNS: dict[str, tuple[str, ...]] = {
     "units": ("code", "name", "level", "parent"),
-    "indicators": ("code", "name", "unit", "parent", "exhaustive", "additive", "kind"),
+    "indicators": ("code", "name", "unit", "parent", "exhaustive", "additive", "kind", "relation"),
     "values": ("unit", "period", "indicator", "value", "scope"),
     "targets": ("unit", "year", "indicator", "target"),
     "notes": ("unit", "period", "section", "text"),
     "settings": ("key", "value"),
 }
-OPTIONAL_COLUMNS = {"indicators": ("kind",), "values": ("scope",)}
+OPTIONAL_COLUMNS = {"indicators": ("kind", "relation"), "values": ("scope",)}
 REQUIRED_COLUMNS = {table: tuple(c for c in columns if c not in OPTIONAL_COLUMNS.get(table, ()))
                     for table, columns in COLUMNS.items()}
 SCOPE_TOTAL = "total"
 SCOPE_OWN = "own"
 SECTIONS = ("I", "II", "III", "IV")
+# How an indicator with a parent relates to it: a "part" of the parent's split (the
+# "trong đó" parts; they sum to the parent when it is exhaustive), or an overlapping
+# count "of_which" ("31 nữ" of 832 people): never summed into the split, at most the parent.
+RELATION_PART = "part"
+RELATION_OF_WHICH = "of_which"
+RELATIONS = (RELATION_PART, RELATION_OF_WHICH)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Indicator:
     decimal: bool = False  # values may carry decimals (else non-negative integers)
     core: bool = True  # from the core catalogue (else declared by the dataset)
     order: int = 0
+    relation: str = RELATION_PART  # with a parent: "part" or "of_which" (RELATIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +111,9 @@ class Settings:
     signer: object = None  # {authority, title, name} | {level: {...}}
     recipients: object = None
     templates: str | None = None
+    # period → True (every unit's totals are final) or the unit codes declared final;
+    # "*" for every period. The draft then drops its "Số liệu chưa đủ" line.
+    totals_final: dict[str, object] = field(default_factory=dict)
     raw: dict = field(default_factory=dict)
     # Where each top-level key was given (dataset.yaml, or a row of the settings sheet).
     key_locations: dict[str, Location] = field(default_factory=dict)
@@ -181,7 +191,24 @@ class Dataset:
         return sorted({row.period for row in self.values}, key=lambda p: p.sort_key)
 
     def parts_of(self, code: str) -> list[Indicator]:
-        return [i for i in self.indicators.values() if i.parent == code]
+        """The parts of `code`'s split ("trong đó"), overlapping counts excluded."""
+        return [i for i in self.breakdown_of(code) if i.relation == RELATION_PART]
+
+    def of_which_of(self, code: str) -> list[Indicator]:
+        """The overlapping counts of `code` ("31 nữ" of the 832)."""
+        return [i for i in self.breakdown_of(code) if i.relation == RELATION_OF_WHICH]
+
+    def breakdown_of(self, code: str) -> list[Indicator]:
+        """Every indicator directly below `code`, parts and overlapping counts, in order."""
+        return list(self._breakdown_index.get(code, ()))
+
+    @cached_property
+    def _breakdown_index(self) -> dict[str, tuple[Indicator, ...]]:
+        index: dict[str, list[Indicator]] = {}
+        for indicator in sorted(self.indicators.values(), key=lambda i: i.order):
+            if indicator.parent:
+                index.setdefault(indicator.parent, []).append(indicator)
+        return {parent: tuple(items) for parent, items in index.items()}
 
 
 @dataclass
@@ -215,7 +242,7 @@ COLUMNS_VI: dict[str, dict[str, str]] = {
     "indicators": {"code": "Mã chỉ tiêu", "name": "Tên chỉ tiêu", "unit": "Đơn vị tính",
                    "parent": "Thuộc chỉ tiêu (trong đó)", "exhaustive": "Các phần cộng đủ tổng",
                    "additive": "Cộng được giữa các đơn vị", "kind": "Loại",
-                   "decimal": "Có số thập phân"},
+                   "decimal": "Có số thập phân", "relation": "Quan hệ với chỉ tiêu cha"},
     "values": {"unit": "Mã đơn vị", "period": "Kỳ báo cáo", "indicator": "Mã chỉ tiêu",
                "value": "Giá trị", "scope": "Phạm vi"},
     "targets": {"unit": "Mã đơn vị", "year": "Năm", "indicator": "Mã chỉ tiêu",

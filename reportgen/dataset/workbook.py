@@ -113,6 +113,9 @@ PROMPTS: dict[str, dict[str, tuple[str, str]]] = {
         "exhaustive": ("Các phần cộng đủ tổng", "Có: các chỉ tiêu con cộng lại phải bằng chỉ tiêu này."),
         "additive": ("Cộng được giữa các đơn vị", "Có: số của cấp trên bằng tổng số của các đơn vị cấp dưới."),
         "kind": ("Loại", "flow: phát sinh trong kỳ (mặc định); stock: số hiện có tại thời điểm."),
+        "relation": ("Quan hệ với chỉ tiêu cha",
+                     "part (để trống): một phần của chỉ tiêu cha; of_which: số trùng, ví dụ "
+                     "\"trong đó nữ\", không cộng vào tổng các phần."),
     },
     "values": {
         "unit": ("Mã đơn vị", "Chọn đơn vị trong danh sách (ví dụ 001 — Quận Ba Đình) hoặc gõ mã 001."),

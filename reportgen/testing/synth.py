@@ -337,7 +337,7 @@ def _write_files(out_dir: Path, shape: _Shape, value_rows, target_rows, *, notes
               [[r["code"], r["name"], r["level"], r["parent"]] for r in shape.unit_rows])
     if shape.custom:
         write_csv(out_dir / "indicators.csv", list(CATALOGUE_COLUMNS),
-                  [[r[c] for c in CATALOGUE_COLUMNS] for r in shape.custom])
+                  [[r.get(c, "") for c in CATALOGUE_COLUMNS] for r in shape.custom])
     elif (out_dir / "indicators.csv").exists():
         (out_dir / "indicators.csv").unlink()
     write_csv(out_dir / "values.csv", ["unit", "period", "indicator", "value", "scope"], value_rows)
