@@ -120,13 +120,37 @@ def place_of(unit: Unit, dataset: Dataset) -> str:
     return unit.name
 
 
+# The order officials list unit kinds in ("các quận, huyện, thị xã", "các xã, phường,
+# thị trấn"), whatever order the codes put them in.
+_LEVEL_ORDER = ("tỉnh", "quận", "huyện", "thị xã", "thành phố", "xã", "phường", "thị trấn")
+
+
 def _children_phrase(children: list[Unit]) -> str:
-    words = []
-    for child in children:
-        word = LEVEL_WORDS.get(child.level, "")
-        if word and word not in words:
-            words.append(word)
-    return "các " + ", ".join(words) if words else "các đơn vị"
+    words = {LEVEL_WORDS.get(child.level, "") for child in children} - {""}
+    ordered = [w for w in _LEVEL_ORDER if w in words] + sorted(words - set(_LEVEL_ORDER))
+    return "các " + ", ".join(ordered) if ordered else "các đơn vị"
+
+
+def subject_of(unit: Unit, dataset: Dataset) -> str:
+    """Who acts in the narrative ("… đã tổ chức cai nghiện bắt buộc cho …"): the setting
+    `subject` (once, or per level) when given; else a unit below the root speaks for its
+    whole area ("toàn quận", as the published district reports do); the root speaks of
+    its children ("các quận, huyện, thị xã"); a country of its 63 provinces and
+    centrally-run cities ("các tỉnh, thành phố")."""
+    configured = dataset.settings.subject
+    if configured:
+        chosen = _per_level(configured, unit.level)
+        if chosen:
+            parent = dataset.units.get(unit.parent) if unit.parent else None
+            return _render_setting(str(chosen), unit=unit, parent=parent,
+                                   dataset=dataset.settings.raw)
+    children = dataset.children(unit.code)
+    if unit.level == "country":
+        return "các tỉnh, thành phố" if children else "toàn quốc"
+    word = LEVEL_WORDS.get(unit.level, "")
+    if unit.code != dataset.settings.root or not children:
+        return f"toàn {word}" if word else unit.name
+    return _children_phrase(children)
 
 
 def _lower_first(text: str) -> str:
@@ -224,7 +248,7 @@ def _body(dataset, book, unit, period, children, environment, *, agency, appendi
     narrative = environment.get_template(template).render(
         unit=unit, period=period, prior_year=period.year - 1,
         topic=_lower_first(dataset.settings.title),
-        agency_name=agency, actor=_children_phrase(children) if children else unit.name,
+        agency_name=agency, actor=subject_of(unit, dataset),
         f={fig.indicator.code: fig for fig in figures},
         extra=[fig for fig in figures if not fig.indicator.core],
         notes=notes, appendix_labels=_join_labels(appendix_labels),

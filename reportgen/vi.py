@@ -76,14 +76,16 @@ def format_signed(value: Number) -> str:
     return text
 
 
-def change_words(delta: Number | None, *, leading_zero: bool = False) -> str:
-    """ "tăng 273" / "giảm 1,5" / "bằng"; "" when there is no prior figure."""
+def change_words(delta: Number | None) -> str:
+    """ "tăng 273" / "giảm 8" / "giảm 1,5" / "bằng"; "" when there is no prior figure.
+    A difference never takes the official leading zero ("giảm 08"): Nghị định 30's zero
+    is for counts below 10 in running text, and a change is not a count."""
     if delta is None:
         return ""
     if delta == 0:
         return "bằng"
     word = "tăng" if delta > 0 else "giảm"
-    return f"{word} {format_value(abs(delta), leading_zero=leading_zero)}"
+    return f"{word} {format_value(abs(delta))}"
 
 
 # Table cells: a missing figure is an empty cell, never "None" or "0".
@@ -129,16 +131,24 @@ def format_short_date(when: date) -> str:
     return f"{day_text}/{month_text}/{when.year}"
 
 
-def change_phrase(delta: int | None, noun: str, prior_year: int, *,
-                  leading_zero: bool = False) -> str:
+def change_phrase(delta: int | None, noun: str, prior_year: int) -> str:
     """ "tăng 273 người so với cùng kỳ năm 2022" / "giảm …" / "bằng cùng kỳ năm 2022".
     Returns "" when there is no prior figure: the clause is left out, never invented."""
     if delta is None:
         return ""
     if delta == 0:
         return f"bằng cùng kỳ năm {prior_year}"
-    words = change_words(delta, leading_zero=leading_zero)
+    words = change_words(delta)
     return f"{words} {noun} so với cùng kỳ năm {prior_year}".replace("  ", " ")
+
+
+def running_name(name: str) -> str:
+    """A catalogue name as it reads inside a sentence: "Số người tiếp nhận mới" →
+    "số người tiếp nhận mới" after "trong đó,". Acronyms and names whose second letter
+    is also a capital ("HV cai nghiện", "ĐTXH") keep their case."""
+    if len(name) >= 2 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name
 
 
 def register(environment, *, percent_decimals: int = 1, leading_zero: bool = False) -> None:
@@ -151,10 +161,10 @@ def register(environment, *, percent_decimals: int = 1, leading_zero: bool = Fal
         "signed": format_signed,
         "date_words": format_date_words,
         "short_date": format_short_date,
+        "running": running_name,
     }
     environment.filters.update(filters)
     environment.globals.update(
-        change_phrase=lambda delta, noun, year: change_phrase(delta, noun, year,
-                                                              leading_zero=leading_zero),
+        change_phrase=change_phrase,
         date_line=format_date_line,
     )

@@ -104,6 +104,9 @@ class Settings:
     signer: object = None  # {authority, title, name} | {level: {...}}
     recipients: object = None
     templates: str | None = None
+    # Who acts in the narrative ("toàn quận", "các quận, huyện, thị xã"), once or per
+    # level; without it compose chooses from the unit tree.
+    subject: object = None
     raw: dict = field(default_factory=dict)
     # Where each top-level key was given (dataset.yaml, or a row of the settings sheet).
     key_locations: dict[str, Location] = field(default_factory=dict)
