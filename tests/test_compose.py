@@ -144,7 +144,7 @@ def test_an_indicator_added_by_the_dataset_gets_a_generic_sentence(tmp_path):
     with (path / "values.csv").open("a", encoding="utf-8") as handle:
         handle.write("001,2023-H1,shelters_visited,12,\n")
     model = _model(path)
-    assert "Số lượt kiểm tra nhà nghỉ: 12 lượt." in _body_text(model)
+    assert "Số lượt kiểm tra nhà nghỉ là 12 lượt." in _body_text(model)
     summary = model.appendices[0].blocks[0]
     assert any(row[1] == "Số lượt kiểm tra nhà nghỉ" for row in summary.rows)
 
