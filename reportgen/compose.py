@@ -142,8 +142,9 @@ def subject_of(unit: Unit, dataset: Dataset) -> str:
         chosen = _per_level(configured, unit.level)
         if chosen:
             parent = dataset.units.get(unit.parent) if unit.parent else None
-            return _render_setting(str(chosen), unit=unit, parent=parent,
-                                   dataset=dataset.settings.raw)
+            path = f"subject.{unit.level}" if isinstance(configured, dict) else "subject"
+            return _render_setting(str(chosen), settings=dataset.settings, path=path,
+                                   unit=unit, parent=parent)
     children = dataset.children(unit.code)
     if unit.level == "country":
         return "các tỉnh, thành phố" if children else "toàn quốc"
@@ -212,7 +213,7 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
 
 @dataclass(frozen=True)
 class _Issuer:
-    name: str  # "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    name: str  # "SỞ LAO ĐỘNG -\nTHƯƠNG BINH VÀ XÃ HỘI": the lines of the header
     parent_agency: str | None  # "UBND THÀNH PHỐ HÀ NỘI"
     words: str  # how the agency reads in running text
     symbol: str  # "215/BC-SLĐTBXH", or "/BC-SLĐTBXH" without a number
@@ -226,14 +227,16 @@ def _issuer(settings, unit: Unit, period: Period, context: dict, labels) -> _Iss
     if not agency_config.get("name"):
         raise ComposeError(N_("the settings give no issuing agency for units of level {level} (agency: {level}: name)"),
                            level=unit.level)
-    name = _render_setting(agency_config["name"], path=f"{at}.name", **context)
-    parent_agency = _render_setting(agency_config["parent"], path=f"{at}.parent", **context) if agency_config.get("parent") else None
+    width = int(labels.agency_line_chars())
+    name = vi.break_lines(_render_setting(agency_config["name"], path=f"{at}.name", **context), width)
+    parent_agency = (vi.break_lines(_render_setting(agency_config["parent"], path=f"{at}.parent", **context), width)
+                     if agency_config.get("parent") else None)
     short = _render_setting(agency_config.get("short", ""), path=f"{at}.short", **context)
     number = settings.report_numbers.get(period.code, {}).get(unit.code)
     # How the agency reads in running text ("Sở Lao động - Thương binh và Xã hội"): the
     # dataset may say it (agency.<level>.text), else it is derived from the UPPER name.
     words = (_render_setting(agency_config["text"], path=f"{at}.text", **context) if agency_config.get("text")
-             else _agency_words(name, parent_agency))
+             else _agency_words(_one_line(name), parent_agency))
     number = vi.format_report_number(number) if number else ""
     symbol = labels.report_symbol(number, short)
     return _Issuer(name, parent_agency, words, symbol, labels.number_line(number, symbol))
@@ -294,6 +297,11 @@ def _agency_words(agency: str, parent_agency: str | None) -> str:
     for proper in ("Lao động", "Thương binh", "Xã hội", "Y tế", "Công an"):
         text = re.sub(re.escape(proper.lower()), proper, text, flags=re.IGNORECASE)
     return text
+
+
+def _one_line(text: str) -> str:
+    """An agency name as one line of running text, whatever breaks the header gave it."""
+    return " ".join(text.split())
 
 
 def _as_list(value) -> list[str]:
