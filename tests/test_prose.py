@@ -208,3 +208,11 @@ def test_the_subject_setting_overrides_the_tree_per_level(tmp_path):
     assert subject_of(dataset.units["282"], dataset) == "toàn huyện"  # not overridden
     text = _text(_docx(path, "01", "2023-H1"))
     assert "các quận, huyện, thị xã của Thành phố và các cơ sở, đơn vị trực thuộc đã tổ chức" in text
+
+
+def test_a_zero_figure_without_a_plan_reads_khong_co_nao(district_h1):
+    body = _body(district_h1)
+    assert "Tổ chức dạy nghề cho 0 người cai nghiện" not in "\n".join(body)
+    assert "Không có người cai nghiện nào được dạy nghề, như cùng kỳ năm 2022." in body
+    assert "Không có nạn nhân bị mua bán trở về nào được tiếp nhận, như cùng kỳ năm 2022." in body
+    assert "Tiếp nhận 0 nạn nhân" not in "\n".join(body)

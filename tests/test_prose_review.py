@@ -64,6 +64,9 @@ def review_lines(lines: list[tuple[str, str | int]]) -> list[str]:
         for match in re.finditer(r"trong đó, (\w+)", text):
             if _capitalised(match.group(1)):
                 slips.append(f"a capital after 'trong đó,': {match.group(0)!r}")
+        outside = _CLAUSE.sub("", text)
+        if kind == "p" and _ZERO_COUNT.search(outside):
+            slips.append(f"a zero count in running text: {text!r}")
         for match in _LEADING_ZERO_CHANGE.finditer(text):
             slips.append(f"a leading zero on a change: {match.group(0)!r} in {text!r}")
         if kind == "p":
@@ -119,11 +122,12 @@ def test_the_reviewer_catches_each_slip_it_looks_for():
         ("p", "Điều trị 64.549 lượt người (trong đó, Số người tiếp nhận mới 26.305 người)."),
         ("p", "Tiếp nhận 9 người, giảm 08 người so với cùng kỳ năm 2022."),
         ("p", "Số người tái hòa nhập cộng đồng: 19.563 người."),
+        ("p", "Tiếp nhận 0 nạn nhân bị mua bán trở về."),
         (3, "b) Công tác quản lý sau cai nghiện ma túy"),
         (2, "2. Công tác phòng, chống mại dâm"),
     ]
     slips = review_lines(bad)
-    for expected in ("doubled word", "zero count", "capital after", "leading zero",
+    for expected in ("doubled word", "zero count inside", "zero count in running", "capital after", "leading zero",
                      "label: number", "empty heading"):
         assert any(expected in s for s in slips), (expected, slips)
     good = [(2, "1. Công tác"), (3, "a) Cai nghiện"),
