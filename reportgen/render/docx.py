@@ -14,6 +14,7 @@ from functools import lru_cache
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_COLOR_INDEX
+from docx.shared import Mm
 
 from reportgen.model import (
     Appendix, Block, Chart, Heading, Paragraph, ReportModel, Run, Table,
