@@ -201,10 +201,10 @@ def test_the_subject_setting_overrides_the_tree_per_level(tmp_path):
     path = tmp_path / "hanoi"
     shutil.copytree(SAMPLE, path)
     with (path / "dataset.yaml").open("a", encoding="utf-8") as handle:
-        handle.write('subject:\n  quan: "toàn quận {{ unit.name[5:] }}"\n'
+        handle.write('subject:\n  quan: "toàn địa bàn {{ unit.name }}"\n'
                      '  thanh-pho: "các quận, huyện, thị xã của Thành phố"\n')
     dataset = load_dataset(path).dataset
-    assert subject_of(dataset.units["019"], dataset) == "toàn quận Nam Từ Liêm"
+    assert subject_of(dataset.units["019"], dataset) == "toàn địa bàn Quận Nam Từ Liêm"
     assert subject_of(dataset.units["282"], dataset) == "toàn huyện"  # not overridden
     text = _text(_docx(path, "01", "2023-H1"))
     assert "các quận, huyện, thị xã của Thành phố và các cơ sở, đơn vị trực thuộc đã tổ chức" in text
