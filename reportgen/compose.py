@@ -55,8 +55,6 @@ def _environment(percent_decimals: int, leading_zero: bool,
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True)
     vi.register(environment, percent_decimals=percent_decimals, leading_zero=leading_zero)
-    # A figure of 0 with no plan: the sentence says "không có … nào" instead of "0 người".
-    environment.tests["nil"] = lambda fig: fig.value == 0 and not fig.target
     return environment
 
 

@@ -226,6 +226,8 @@ def register(environment, *, percent_decimals: int = 1, leading_zero: bool = Fal
         "running": running_name,
     }
     environment.filters.update(filters)
+    # A figure of 0 with no plan: the sentence says "không có … nào" instead of "0 người".
+    environment.tests["nil"] = lambda fig: fig.value == 0 and not fig.target
     environment.globals.update(
         change_phrase=change_phrase,
         date_line=format_date_line,
