@@ -120,13 +120,38 @@ def place_of(unit: Unit, dataset: Dataset) -> str:
     return unit.name
 
 
+# The order officials list unit kinds in ("các quận, huyện, thị xã", "các xã, phường,
+# thị trấn"), whatever order the codes put them in.
+_LEVEL_ORDER = ("tỉnh", "quận", "huyện", "thị xã", "thành phố", "xã", "phường", "thị trấn")
+
+
 def _children_phrase(children: list[Unit]) -> str:
-    words = []
-    for child in children:
-        word = LEVEL_WORDS.get(child.level, "")
-        if word and word not in words:
-            words.append(word)
-    return "các " + ", ".join(words) if words else "các đơn vị"
+    words = {LEVEL_WORDS.get(child.level, "") for child in children} - {""}
+    ordered = [w for w in _LEVEL_ORDER if w in words] + sorted(words - set(_LEVEL_ORDER))
+    return "các " + ", ".join(ordered) if ordered else "các đơn vị"
+
+
+def subject_of(unit: Unit, dataset: Dataset) -> str:
+    """Who acts in the narrative ("… đã tổ chức cai nghiện bắt buộc cho …"): the setting
+    `subject` (once, or per level) when given; else a unit below the root speaks for its
+    whole area ("toàn quận", as the published district reports do); the root speaks of
+    its children ("các quận, huyện, thị xã"); a country of its 63 provinces and
+    centrally-run cities ("các tỉnh, thành phố")."""
+    configured = dataset.settings.subject
+    if configured:
+        chosen = _per_level(configured, unit.level)
+        if chosen:
+            parent = dataset.units.get(unit.parent) if unit.parent else None
+            path = f"subject.{unit.level}" if isinstance(configured, dict) else "subject"
+            return _render_setting(str(chosen), settings=dataset.settings, path=path,
+                                   unit=unit, parent=parent)
+    children = dataset.children(unit.code)
+    if unit.level == "country":
+        return "các tỉnh, thành phố" if children else "toàn quốc"
+    word = LEVEL_WORDS.get(unit.level, "")
+    if unit.code != dataset.settings.root or not children:
+        return f"toàn {word}" if word else unit.name
+    return _children_phrase(children)
 
 
 def _lower_first(text: str) -> str:
@@ -192,7 +217,7 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
 
 @dataclass(frozen=True)
 class _Issuer:
-    name: str  # "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    name: str  # "SỞ LAO ĐỘNG -\nTHƯƠNG BINH VÀ XÃ HỘI": the lines of the header
     parent_agency: str | None  # "UBND THÀNH PHỐ HÀ NỘI"
     words: str  # how the agency reads in running text
     symbol: str  # "215/BC-SLĐTBXH", or "/BC-SLĐTBXH" without a number
@@ -206,14 +231,16 @@ def _issuer(settings, unit: Unit, period: Period, context: dict, labels) -> _Iss
     if not agency_config.get("name"):
         raise ComposeError(N_("the settings give no issuing agency for units of level {level} (agency: {level}: name)"),
                            level=unit.level)
-    name = _render_setting(agency_config["name"], path=f"{at}.name", **context)
-    parent_agency = _render_setting(agency_config["parent"], path=f"{at}.parent", **context) if agency_config.get("parent") else None
+    width = int(labels.agency_line_chars())
+    name = vi.break_lines(_render_setting(agency_config["name"], path=f"{at}.name", **context), width)
+    parent_agency = (vi.break_lines(_render_setting(agency_config["parent"], path=f"{at}.parent", **context), width)
+                     if agency_config.get("parent") else None)
     short = _render_setting(agency_config.get("short", ""), path=f"{at}.short", **context)
     number = settings.report_numbers.get(period.code, {}).get(unit.code)
     # How the agency reads in running text ("Sở Lao động - Thương binh và Xã hội"): the
     # dataset may say it (agency.<level>.text), else it is derived from the UPPER name.
     words = (_render_setting(agency_config["text"], path=f"{at}.text", **context) if agency_config.get("text")
-             else _agency_words(name, parent_agency))
+             else _agency_words(_one_line(name), parent_agency))
     number = vi.format_report_number(number) if number else ""
     symbol = labels.report_symbol(number, short)
     return _Issuer(name, parent_agency, words, symbol, labels.number_line(number, symbol))
@@ -228,7 +255,7 @@ def _body(dataset, book, unit, period, children, environment, *, agency, appendi
     narrative = environment.get_template(template).render(
         unit=unit, period=period, prior_year=period.year - 1,
         topic=_lower_first(dataset.settings.title),
-        agency_name=agency, actor=_children_phrase(children) if children else unit.name,
+        agency_name=agency, actor=subject_of(unit, dataset),
         f={fig.indicator.code: fig for fig in figures},
         extra=[fig for fig in figures if not fig.indicator.core],
         notes=notes, appendix_labels=_join_labels(appendix_labels),
@@ -275,6 +302,11 @@ def _agency_words(agency: str, parent_agency: str | None) -> str:
     for proper in ("Lao động", "Thương binh", "Xã hội", "Y tế", "Công an"):
         text = re.sub(re.escape(proper.lower()), proper, text, flags=re.IGNORECASE)
     return text
+
+
+def _one_line(text: str) -> str:
+    """An agency name as one line of running text, whatever breaks the header gave it."""
+    return " ".join(text.split())
 
 
 def _as_list(value) -> list[str]:

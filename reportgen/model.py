@@ -89,7 +89,9 @@ class HeaderBlock:
     """The two-column header of page 1 (official-format.md §2)."""
 
     parent_agency: str | None  # "UBND THÀNH PHỐ HÀ NỘI"
-    agency: str  # "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    # "SỞ LAO ĐỘNG -\nTHƯƠNG BINH VÀ XÃ HỘI": "\n" where a line ends (compose breaks a
+    # long name between word groups; renderers keep the lines as given)
+    agency: str
     number_line: str  # "Số:      /BC-SLĐTBXH"
     nation: str  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     motto: str  # "Độc lập - Tự do - Hạnh phúc"

@@ -8,6 +8,7 @@ The functions are also registered as Jinja filters and globals (`register`).
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal as _babel_format_decimal
@@ -76,14 +77,16 @@ def format_signed(value: Number) -> str:
     return text
 
 
-def change_words(delta: Number | None, *, leading_zero: bool = False) -> str:
-    """ "tăng 273" / "giảm 1,5" / "bằng"; "" when there is no prior figure."""
+def change_words(delta: Number | None) -> str:
+    """ "tăng 273" / "giảm 8" / "giảm 1,5" / "bằng"; "" when there is no prior figure.
+    A difference never takes the official leading zero ("giảm 08"): Nghị định 30's zero
+    is for counts below 10 in running text, and a change is not a count."""
     if delta is None:
         return ""
     if delta == 0:
         return "bằng"
     word = "tăng" if delta > 0 else "giảm"
-    return f"{word} {format_value(abs(delta), leading_zero=leading_zero)}"
+    return f"{word} {format_value(abs(delta))}"
 
 
 # Table cells: a missing figure is an empty cell, never "None" or "0".
@@ -129,16 +132,85 @@ def format_short_date(when: date) -> str:
     return f"{day_text}/{month_text}/{when.year}"
 
 
-def change_phrase(delta: int | None, noun: str, prior_year: int, *,
-                  leading_zero: bool = False) -> str:
+def change_phrase(delta: int | None, noun: str, prior_year: int) -> str:
     """ "tăng 273 người so với cùng kỳ năm 2022" / "giảm …" / "bằng cùng kỳ năm 2022".
     Returns "" when there is no prior figure: the clause is left out, never invented."""
     if delta is None:
         return ""
     if delta == 0:
         return f"bằng cùng kỳ năm {prior_year}"
-    words = change_words(delta, leading_zero=leading_zero)
+    words = change_words(delta)
     return f"{words} {noun} so với cùng kỳ năm {prior_year}".replace("  ", " ")
+
+
+def running_name(name: str) -> str:
+    """A catalogue name as it reads inside a sentence: "Số người tiếp nhận mới" →
+    "số người tiếp nhận mới" after "trong đó,". Acronyms and names whose second letter
+    is also a capital ("HV cai nghiện", "ĐTXH") keep their case."""
+    if len(name) >= 2 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name
+
+
+# Two-syllable words of agency names that a line break must never split ("THƯƠNG /
+# BINH" reads as two words); compared in upper case.
+_AGENCY_WORDS = frozenset({
+    "THƯƠNG BINH", "LAO ĐỘNG", "XÃ HỘI", "Y TẾ", "CÔNG AN", "NHÂN DÂN", "ỦY BAN", "UỶ BAN",
+    "THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "CHI CỤC", "TỆ NẠN", "PHÒNG CHỐNG", "MA TÚY",
+    "MA TUÝ", "CAI NGHIỆN", "GIÁO DỤC", "ĐÀO TẠO", "TƯ PHÁP", "NỘI VỤ", "TÀI CHÍNH",
+    "KẾ HOẠCH", "ĐẦU TƯ", "VĂN HÓA", "VĂN HOÁ", "THỂ THAO", "DU LỊCH", "CHỦ NGHĨA",
+    "CỘNG HÒA", "VIỆT NAM", "HÀ NỘI", "HỒ CHÍ", "CHÍ MINH", "PHÒNG, CHỐNG",
+})
+# Where a break reads best: after the " - " joining two word groups, then before "VÀ"
+# and before a level word; anywhere else between words last.
+_BREAK_BEFORE = {"VÀ": 1, "CỦA": 1, "THÀNH": 2, "QUẬN": 2, "HUYỆN": 2, "TỈNH": 2, "THỊ": 2,
+                 "XÃ": 2, "PHƯỜNG": 2}
+
+
+def break_lines(text: str, max_chars: int) -> str:
+    """An UPPER header line broken into lines of at most `max_chars` characters, between
+    word groups: "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" → "SỞ LAO ĐỘNG -\nTHƯƠNG BINH VÀ
+    XÃ HỘI", never inside "THƯƠNG BINH". A text that already holds a break (the setting
+    gave it) is kept as given; a text that fits stays on one line. Fewest lines first,
+    then the best places, then the most even lines."""
+    if "\n" in text or len(text) <= max_chars:
+        return text
+    words = text.split()
+
+    def cost(i: int) -> int | None:  # a break before words[i]
+        before, after = words[i - 1], words[i]
+        if after == "-" or f"{before} {after}".upper() in _AGENCY_WORDS:
+            return None
+        if before == "-":
+            return 0
+        return _BREAK_BEFORE.get(after.upper(), 3)
+
+    @lru_cache(maxsize=None)
+    def best(start: int) -> tuple[tuple[int, int, int], tuple[int, ...]] | None:
+        # (lines, sum of costs, longest line) and the break positions, for words[start:]
+        rest = " ".join(words[start:])
+        found = None
+        if len(rest) <= max_chars:
+            found = ((1, 0, len(rest)), ())
+        for i in range(start + 1, len(words)):
+            line = " ".join(words[start:i])
+            if len(line) > max_chars:
+                break
+            c = cost(i)
+            tail = best(i) if c is not None else None
+            if tail is None:
+                continue
+            (lines, costs, longest), breaks = tail
+            score = (lines + 1, costs + c, max(longest, len(line)))
+            if found is None or score < found[0]:
+                found = (score, (i, *breaks))
+        return found
+
+    result = best(0)
+    if result is None:  # no break fits the width: keep the name whole, the renderer wraps
+        return text
+    cuts = (0, *result[1], len(words))
+    return "\n".join(" ".join(words[a:b]) for a, b in zip(cuts, cuts[1:]))
 
 
 def register(environment, *, percent_decimals: int = 1, leading_zero: bool = False) -> None:
@@ -151,10 +223,12 @@ def register(environment, *, percent_decimals: int = 1, leading_zero: bool = Fal
         "signed": format_signed,
         "date_words": format_date_words,
         "short_date": format_short_date,
+        "running": running_name,
     }
     environment.filters.update(filters)
+    # A figure of 0 with no plan: the sentence says "không có … nào" instead of "0 người".
+    environment.tests["nil"] = lambda fig: fig.value == 0 and not fig.target
     environment.globals.update(
-        change_phrase=lambda delta, noun, year: change_phrase(delta, noun, year,
-                                                              leading_zero=leading_zero),
+        change_phrase=change_phrase,
         date_line=format_date_line,
     )

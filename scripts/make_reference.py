@@ -84,9 +84,9 @@ PARAGRAPH_STYLES = (
     # page number (§1)
     P(S["page_number"], R.PAGE_NUMBER_PT, align=A.CENTER, before=0, after=0, line=1),
     # header block (§2)
-    P(S["parent_agency"], R.HEADER_UPPER_PT, bold=False, align=A.CENTER),
-    P(S["agency"], R.HEADER_UPPER_PT, bold=True, align=A.CENTER),
-    P(S["nation"], R.HEADER_UPPER_PT, bold=True, align=A.CENTER),
+    P(S["parent_agency"], R.HEADER_TOP_PT, bold=False, align=A.CENTER),
+    P(S["agency"], R.HEADER_TOP_PT, bold=True, align=A.CENTER),
+    P(S["nation"], R.HEADER_TOP_PT, bold=True, align=A.CENTER),
     P(S["motto"], R.MOTTO_PT, bold=True, align=A.CENTER),
     P(S["number"], R.HEADER_UPPER_PT, align=A.CENTER, before=4),
     P(S["place_date"], R.PLACE_DATE_PT, italic=True, align=A.CENTER, before=4),
@@ -94,7 +94,9 @@ PARAGRAPH_STYLES = (
     # title (§3)
     P(S["title"], R.TITLE_PT, bold=True, align=A.CENTER, before=18),
     P(S["summary"], R.TITLE_PT, bold=True, align=A.CENTER),
-    P(S["addressee"], R.TITLE_PT, align=A.CENTER, before=6, after=12),
+    # "Kính gửi:" then its addressees, further ones under the first: left-aligned with a
+    # hanging indent the renderer sets (§3); the block is centred by its indent.
+    P(S["addressee"], R.TITLE_PT, align=A.LEFT, before=6, after=12),
     # tables and charts (§6)
     P(S["caption"], R.CAPTION_PT, bold=True, italic=False, align=A.CENTER, before=6,
       after=6, line=1, keep_next=True),
@@ -308,4 +310,4 @@ def build() -> bytes:
 
 if __name__ == "__main__":
     OUTPUT.write_bytes(build())
-    print(f"wrote {OUTPUT.relative_to(ROOT)}")
+    print(f"wrote {OUTPUT}")

@@ -61,7 +61,7 @@ def built(tmp_path_factory) -> Path:
     return root / "out" / "2023-H1"
 
 
-SENTENCE = ("Số người nghiện đang được quản lý tại cơ sở: 832 người (31 nữ, trong đó, học viên cai "
+SENTENCE = ("Số người nghiện đang được quản lý tại cơ sở là 832 người (31 nữ, trong đó, học viên cai "
             "nghiện tập trung 614 người (20 nữ), đối tượng xã hội 218 người)")
 
 

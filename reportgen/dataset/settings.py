@@ -31,7 +31,7 @@ AGENCY_FIELDS = ("name", "parent", "short", "text")
 SIGNER_FIELDS = ("authority", "title", "name")
 KNOWN_KEYS = ("title", "root", "percent_decimals", "leading_zero_counts", "pdf_engine", "place", "issue_dates",
               "issue_date", "report_numbers", "agency", "addressees", "signer", "recipients",
-              "templates", "totals_final")
+              "templates", "totals_final", "subject")
 TRUE_WORDS = ("true", "yes", "có")
 FALSE_WORDS = ("false", "no", "không")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -258,6 +258,7 @@ def parse_settings(raw: Mapping, location_of: LocationOf) -> tuple[Settings | No
     addressees = read.per_level(raw.get("addressees"), "addressees", read.lines)
     recipients = read.per_level(raw.get("recipients"), "recipients", read.lines)
     place = read.per_level(raw.get("place"), "place", read.text)
+    subject = read.per_level(raw.get("subject"), "subject", read.text)
     templates = read.text(raw.get("templates"), "templates")
 
     totals_final = _totals_final(read, raw.get("totals_final"))
@@ -270,6 +271,7 @@ def parse_settings(raw: Mapping, location_of: LocationOf) -> tuple[Settings | No
         place=place or None, issue_dates=issue_dates, issue_date=issue_date,
         report_numbers=report_numbers, agency=agency or {}, addressees=addressees,
         signer=signer, recipients=recipients, templates=templates, totals_final=totals_final,
+        subject=subject or None,
         raw=dict(raw),
         key_locations=locations, default_location=location_of("")), read.problems
 

@@ -114,6 +114,9 @@ class Settings:
     # period → True (every unit's totals are final) or the unit codes declared final;
     # "*" for every period. The draft then drops its "Số liệu chưa đủ" line.
     totals_final: dict[str, object] = field(default_factory=dict)
+    # Who acts in the narrative ("toàn quận", "các quận, huyện, thị xã"), once or per
+    # level; without it compose chooses from the unit tree.
+    subject: object = None
     raw: dict = field(default_factory=dict)
     # Where each top-level key was given (dataset.yaml, or a row of the settings sheet).
     key_locations: dict[str, Location] = field(default_factory=dict)

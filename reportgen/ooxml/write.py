@@ -148,6 +148,19 @@ def set_cell_width(tc, width: int) -> None:
     _set_child(tc.get_or_add_tcPr(), "w:tcW", {"w:w": width, "w:type": "dxa"})
 
 
+def set_cell_margins(tc, *, left: int | None = None, right: int | None = None) -> None:
+    """w:tcMar: the cell's own left/right margins in twips (text never enters them)."""
+    margins = _get_or_add(tc.get_or_add_tcPr(), "w:tcMar")
+    for edge, width in (("w:left", left), ("w:right", right)):
+        if width is not None:
+            _set_child(margins, edge, {"w:w": width, "w:type": "dxa"})
+
+
+def set_table_alignment(tbl, value: str) -> None:
+    """w:tblPr/w:jc: the table's place between the margins ("center")."""
+    _set_child(tbl.tblPr, "w:jc", {"w:val": value})
+
+
 def set_table_borders(tbl, value: str) -> None:
     """w:tblBorders with every edge `value` ("none" or "single"). Written directly on
     layout tables so a restyled default table style cannot draw lines round the header

@@ -14,6 +14,7 @@ from functools import lru_cache
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_COLOR_INDEX
+from docx.shared import Mm
 
 from reportgen.model import (
     Appendix, Block, Chart, Heading, Paragraph, ReportModel, Run, Table,
@@ -45,7 +46,11 @@ FOOTER_DISTANCE_MM = 12
 # --- Type (official-format.md §2–6), in pt; the reference styles are built from these. --
 FONT_FAMILY = "Times New Roman"
 BODY_PT = 14                 # §4: 13–14
-HEADER_UPPER_PT = 13         # §2: parent agency, agency, nation line, "Số" line
+HEADER_UPPER_PT = 13         # §2: the "Số" line
+# §2: parent agency, agency and nation line, 12–13 pt: 12, so that beside a 35 mm
+# binding margin the nation line (88 mm at 12 pt bold) and a district's parent line
+# ("UBND HUYỆN ĐAN PHƯỢNG") stand apart by HEADER_GAP_MM and more on one line each.
+HEADER_TOP_PT = 12
 MOTTO_PT = 14                # §2: 13–14
 PLACE_DATE_PT = 14           # §2: 13–14
 TITLE_PT = 14                # §3: "BÁO CÁO" and the summary line
@@ -67,7 +72,12 @@ HEADER_LEFT_FRACTION = 0.4     # §2: left column about 2/5 of the width
 # (binding) margin is never used. Columns then shift so single lines stay single.
 HEADER_OVERHANG_MM = 5
 FIT_SLACK_MM = 1.5             # measured text plus this fits on a line in Word and LO
+# Between the two header columns' text, at least this much (issue 11: at 1.2 mm the PDF's
+# "UBND THÀNH PHỐ HÀ NỘI CỘNG HÒA…" read as one line): each column keeps half of it as
+# a cell margin on the inner side, so no line of one column can come closer.
+HEADER_GAP_MM = 6
 SIGNATURE_LEFT_FRACTION = 0.5  # recipients | signature
+ADDRESSEE_LABEL_GAP_MM = 2     # "Kính gửi:" | first addressee (a space and a little)
 RULE_FRACTION = 5 / 12         # §2, §3: rule 1/3–1/2 of the text's length (middle)
 SIGNATURE_BLANK_LINES = 5      # §5: 4–5 blank lines for signature and seal
 
@@ -351,9 +361,11 @@ def _header_columns(w: _Writer, h) -> tuple[float, float]:
         size = w.style_size_pt(key, BODY_PT)
         return measure_mm(text, size, w.style_bold(key)) + FIT_SLACK_MM
 
+    half_gap = HEADER_GAP_MM / 2
     need_right = max(need("nation", h.nation), need("motto", h.motto),
-                     need("place_date", h.place_date))
-    need_left = max(need("parent_agency", h.parent_agency), need("number", h.number_line))
+                     need("place_date", h.place_date)) + half_gap
+    need_left = max(need("parent_agency", h.parent_agency), need("number", h.number_line),
+                    need("agency", h.agency)) + half_gap
     left = max(width * HEADER_LEFT_FRACTION, need_left)
     left = min(left, width - need_right)  # the nation line wins over the parent agency
     left = max(left, width * 0.25)
@@ -367,13 +379,17 @@ def _header_block(w: _Writer, model: ReportModel) -> None:
     table = w.layout_table((left_mm / total, right_mm / total), rows=2, width_mm=total)
     top, bottom = table.rows[0].cells, table.rows[1].cells
     left, right = top[0], top[1]
+    half_gap = ooxml.mm_to_twips(HEADER_GAP_MM / 2)
+    for row in table.rows:
+        ooxml.set_cell_margins(row.cells[0]._tc, right=half_gap)
+        ooxml.set_cell_margins(row.cells[1]._tc, left=half_gap)
     if h.parent_agency:
         w.paragraph(left, "parent_agency", h.parent_agency, reuse_first=True)
     w.paragraph(left, "agency", h.agency, reuse_first=True)
-    w.rule(left, "agency", h.agency, left_mm, RULE_FRACTION)
+    w.rule(left, "agency", h.agency, left_mm - HEADER_GAP_MM / 2, RULE_FRACTION)
     w.paragraph(right, "nation", h.nation, reuse_first=True)
     w.paragraph(right, "motto", h.motto)
-    w.rule(right, "motto", h.motto, right_mm, 1.0)
+    w.rule(right, "motto", h.motto, right_mm - HEADER_GAP_MM / 2, 1.0)
     w.paragraph(bottom[0], "number", h.number_line, reuse_first=True)
     w.paragraph(bottom[1], "place_date", h.place_date, reuse_first=True)
 
@@ -383,9 +399,26 @@ def _title_block(w: _Writer, model: ReportModel) -> None:
     w.paragraph(w.doc, "summary", model.summary)
     w.rule(w.doc, "summary", model.summary, text_width_mm(False), RULE_FRACTION)
     if model.addressees:
-        # One paragraph, a line each: "Kính gửi:" then the addressees as given.
-        lines = [model.addressee_label, *model.addressees]
-        w.paragraph(w.doc, "addressee", "\n".join(lines))
+        _addressee_block(w, model)
+
+
+def _addressee_block(w: _Writer, model: ReportModel) -> None:
+    """ "Kính gửi:" and the first addressee on one line, further addressees aligned under
+    the first (as the PDF lays it out): one paragraph with a hanging indent as wide as
+    the label, a tab after the label, a line break between addressees, the whole block
+    centred under the summary line by its left indent."""
+    size = w.style_size_pt("addressee", BODY_PT)
+    bold = w.style_bold("addressee")
+    label_mm = measure_mm(model.addressee_label, size, bold) + ADDRESSEE_LABEL_GAP_MM
+    lines_mm = max(measure_mm(line, size, bold) for line in model.addressees) + FIT_SLACK_MM
+    text_mm = text_width_mm(False)
+    left_mm = max(0.0, (text_mm - label_mm - lines_mm) / 2)
+    p = w.paragraph(w.doc, "addressee",
+                    model.addressee_label + "\t" + "\n".join(model.addressees))
+    fmt = p.paragraph_format
+    fmt.left_indent = Mm(left_mm + label_mm)
+    fmt.first_line_indent = -Mm(label_mm)
+    fmt.tab_stops.add_tab_stop(Mm(left_mm + label_mm))
 
 
 def _signature_block(w: _Writer, model: ReportModel) -> None:

@@ -124,8 +124,8 @@ def test_header_block_is_borderless_two_columns_with_number_and_date_on_one_row(
 
 def test_header_lines_have_decree_sizes_and_weights(doc):
     expectations = {  # style: (pt, bold, italic)
-        "Agency Parent": (13, False, False), "Agency": (13, True, False),
-        "Nation": (13, True, False), "Motto": (14, True, False),
+        "Agency Parent": (12, False, False), "Agency": (12, True, False),
+        "Nation": (12, True, False), "Motto": (14, True, False),
         "Document Number": (13, False, False), "Place Date": (14, False, True),
         "Report Title": (14, True, False), "Report Summary": (14, True, False),
     }
@@ -160,18 +160,28 @@ def test_rules_are_bottom_borders_of_the_decree_lengths(doc, model):
 
     grid = [int(c.get(qn("w:w"))) / TWIPS_PER_MM
             for c in doc.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))]
-    agency_line = min(R.measure_mm(model.header.agency, 13, True), grid[0])
-    assert agency_line / 3 <= length_mm(rules[0], grid[0]) <= agency_line / 2
+    # each column's text keeps half the header gap as a margin on its inner side
+    inner = [g - R.HEADER_GAP_MM / 2 for g in grid]
+    agency_line = min(R.measure_mm(model.header.agency, 12, True), inner[0])
+    assert agency_line / 3 <= length_mm(rules[0], inner[0]) <= agency_line / 2
     motto = R.measure_mm(model.header.motto, 14, True)
-    assert length_mm(rules[1], grid[1]) == pytest.approx(motto, abs=0.5)
+    assert length_mm(rules[1], inner[1]) == pytest.approx(motto, abs=0.5)
     summary_line = min(R.measure_mm(model.summary, 14, True), R.text_width_mm(False))
     assert summary_line / 3 <= length_mm(rules[2], R.text_width_mm(False)) <= summary_line / 2
 
 
 def test_addressee_block_lists_one_addressee_per_line(doc, model):
+    # "Kính gửi:" and the first addressee on one line, the others under the first
+    # (issue 11: the PDF's layout; the DOCX used to put the label on a line of its own)
     (block,) = paragraphs_with_style(doc, "Addressee")
     lines = block.text.split("\n")
-    assert lines == [model.addressee_label, *model.addressees]
+    assert lines == [model.addressee_label + "\t" + model.addressees[0], *model.addressees[1:]]
+    fmt = block.paragraph_format
+    label_mm = -fmt.first_line_indent.mm
+    assert label_mm == pytest.approx(R.measure_mm(model.addressee_label, 14, False)
+                                     + R.ADDRESSEE_LABEL_GAP_MM, abs=0.1)
+    # the tab after the label lands where the wrapped lines start
+    assert [t.position.mm for t in fmt.tab_stops] == pytest.approx([fmt.left_indent.mm], abs=0.1)
     no_addressees = Document(io.BytesIO(render_docx(replace(model, addressees=()))))
     assert not paragraphs_with_style(no_addressees, "Addressee")
     assert model.addressee_label not in all_text(no_addressees)
