@@ -679,7 +679,7 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
     out = check_folder(out)
     summary = BuildSummary()
     summary.incomplete = incomplete_reports(dataset, FigureBook(dataset), period, units)
-    refused = {c.unit.code for c in summary.incomplete} if strict else set()
+    held_back = {c.unit.code for c in summary.incomplete} if strict else set()
 
     def report(outcome: Outcome) -> None:
         if progress is not None:
@@ -692,7 +692,7 @@ def build(dataset: Dataset, period: Period, units: list[str], out: Path, *,
         index = manifest.by_report()
         todo = []
         for task in plan(dataset, period, units, options):
-            if task.unit in refused:
+            if task.unit in held_back:
                 completeness = next(c for c in summary.incomplete if c.unit.code == task.unit)
                 summary.failed.append(Outcome(task.unit, task.period, "failed", reason=_(
                     N_("the figures are incomplete ({detail}); without --strict the draft says so, or declare the totals final with the setting totals_final"),

@@ -10,13 +10,19 @@ from pathlib import Path
 from openpyxl import load_workbook
 from docx import Document
 
+from reportgen.dataset.types import column_of_header, table_of_sheet
 from reportgen.resources import package_path
+
+
+def _values_sheet(book):
+    """The figures sheet, whatever the workbook calls it ("Số liệu" or "values")."""
+    return next(book[name] for name in book.sheetnames if table_of_sheet(name) == "values")
 
 
 def planted_error(workbook: Path, target: Path, cell: str = "D5", value: str = "mười hai") -> Path:
     """The sample workbook with one figure typed as words: a located error at `cell`."""
     book = load_workbook(workbook)
-    book["values"][cell] = value
+    _values_sheet(book)[cell] = value
     book.save(target)
     return target
 
@@ -24,8 +30,8 @@ def planted_error(workbook: Path, target: Path, cell: str = "D5", value: str = "
 def changed_values(workbook: Path, target: Path, deltas: dict[tuple[str, str, str], int]) -> Path:
     """The workbook with figures moved by `deltas` ((unit, period, indicator) → +n)."""
     book = load_workbook(workbook)
-    sheet = book["values"]
-    header = [c.value for c in sheet[1]]
+    sheet = _values_sheet(book)
+    header = [column_of_header("values", str(c.value)) for c in sheet[1]]
     left = dict(deltas)
     for row in sheet.iter_rows(min_row=2):
         record = dict(zip(header, row))

@@ -40,7 +40,7 @@ def test_a_planted_error_is_located_at_its_cell(client, sample_workbook, tmp_pat
     assert body["errors"] >= 1
     [error] = [p for p in body["problems"] if p["severity"] == "error" and p["cell"] == "D5"]
     assert (error["sheet"], error["row"], error["column"], error["cell"], error["value"]) == (
-        "values", 5, "value", "D5", "mười hai")
+        "Số liệu", 5, "Giá trị", "D5", "mười hai")
     assert error["fix"]
 
 
