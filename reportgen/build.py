@@ -328,7 +328,7 @@ def _run_pool(tasks, dataset, options, jobs, tasks_per_worker, temp=None) -> Ite
     pdf_module = ("reportgen.render.typst_pdf" if dict(engines_for(dataset, options)).get("pdf") == "typst"
                   else "reportgen.render.pdf")
     context.set_forkserver_preload(["reportgen.build", "reportgen.compose", "reportgen.render.docx",
-                                    "reportgen.render.xlsx", pdf_module])
+                                    "reportgen.render.xlsx", "reportgen.render._openpyxl", pdf_module])
     # The dataset goes to workers through a file, not the initializer's arguments: a
     # worker keeps its arguments alive, and each recycled worker would copy them again.
     # The file is in the build's temporary folder, removed with it on every way out.
