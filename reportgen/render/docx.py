@@ -6,6 +6,7 @@ in reportgen/ooxml/, zip determinism in reportgen/files.py.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import io
 import re
@@ -14,6 +15,7 @@ from functools import lru_cache
 
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_COLOR_INDEX
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
@@ -193,6 +195,26 @@ def _reference_bytes(path: Path = REFERENCE_DOCX) -> bytes:
     return path.read_bytes()
 
 
+class _Reference:
+    """A reference document parsed once per worker (per `Templates` folder), body
+    emptied. Each report renders into a deep copy of it (cheaper than unzipping and
+    parsing the package again) and reads style names, ids and sizes from it once."""
+
+    def __init__(self, data: bytes):
+        self.document = Document(io.BytesIO(data))
+        self.document.element.body.clear_content()
+        self.styles: dict[str, object] = {}
+        self.table_style_ids: dict[str, str | None] = {}
+
+    def copy(self):
+        return copy.deepcopy(self.document)
+
+
+@lru_cache(maxsize=4)
+def _reference(path: Path) -> _Reference:
+    return _Reference(_reference_bytes(path))
+
+
 # --- text measurement (for the length of the short rules) -------------------------------
 
 @lru_cache(maxsize=4)
@@ -228,17 +250,27 @@ def measure_mm(text: str, size_pt: float, bold: bool) -> float:
 class _Writer:
     """Appends to one python-docx Document; knows the current section's text width."""
 
-    def __init__(self, document):
+    def __init__(self, document, reference: "_Reference"):
         self.doc = document
-        self.styles = document.styles
-        self._style_cache: dict[str, object] = {}
+        self.reference = reference
         self.landscape = False
 
     def style(self, key: str):
+        """The named style, read from the worker's pristine reference document (styles
+        are only read, never changed, so they are looked up once per worker)."""
         name = STYLE[key] if isinstance(STYLE.get(key), str) else key
-        if name not in self._style_cache:
-            self._style_cache[name] = self.styles[name]
-        return self._style_cache[name]
+        cache = self.reference.styles
+        if name not in cache:
+            cache[name] = self.reference.document.styles[name]
+        return cache[name]
+
+    def table_style_id(self, key: str) -> str | None:
+        # What python-docx's `table.style = style` writes (None for the default style).
+        ids = self.reference.table_style_ids
+        if key not in ids:
+            ids[key] = self.reference.document.part.get_style_id(self.style(key),
+                                                                 WD_STYLE_TYPE.TABLE)
+        return ids[key]
 
     def _inherited_font(self, key: str, attribute: str):
         """A font property of the style `key`, else of the nearest style it is based on
@@ -300,7 +332,7 @@ class _Writer:
         width = width_mm or text_width_mm(self.landscape)
         widths = [ooxml.mm_to_twips(width * f) for f in fractions]
         table = self.doc.add_table(rows=rows, cols=len(fractions))
-        table.style = self.style("layout_table")
+        table._tbl.tblStyle_val = self.table_style_id("layout_table")
         tbl = table._tbl
         ooxml.set_table_borders(tbl, "none")
         ooxml.set_table_grid(tbl, widths)
@@ -501,9 +533,9 @@ def _core_properties(document, model: ReportModel) -> None:
 def render_docx(model: ReportModel, *, templates: Templates = SHIPPED) -> bytes:
     """The report as DOCX bytes; the same model always gives the same bytes. Styles come
     from `templates`' docx/reference.docx (an override folder's, if it has one)."""
-    document = Document(io.BytesIO(_reference_bytes(templates.path("docx/reference.docx"))))
-    document.element.body.clear_content()
-    w = _Writer(document)
+    reference = _reference(templates.path("docx/reference.docx"))
+    document = reference.copy()
+    w = _Writer(document, reference)
     w.setup_section(document.sections[0], landscape=False, restart_numbering=False)
     _header_block(w, model)
     _title_block(w, model)

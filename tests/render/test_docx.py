@@ -542,3 +542,16 @@ def test_lxml_paragraphs_and_runs_are_what_python_docx_writes(text):
         return etree.tostring(body)
 
     assert xml(True) == xml(False)
+
+
+def test_the_cached_reference_document_carries_nothing_from_one_report_to_the_next(model):
+    # render_docx deep-copies a per-worker parsed reference.docx: a report rendered
+    # after others must be the same bytes as one rendered from a fresh parse.
+    R._reference.cache_clear()
+    fresh = render_docx(model)
+    other = replace(model, title="KHÁC", appendices=model.appendices * 2, body=model.body[:1])
+    render_docx(other)
+    assert render_docx(model) == fresh
+    R._reference.cache_clear()
+    assert render_docx(other) != fresh
+    assert render_docx(model) == fresh
