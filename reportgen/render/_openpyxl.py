@@ -1,23 +1,28 @@
-"""openpyxl for the appendix XLSX, imported without numpy when that is safe.
+"""openpyxl for the appendix XLSX, imported without numpy and Pillow when that is safe.
 
-openpyxl imports numpy (about 0.2 s of CPU, half of openpyxl's own import) only to count
-numpy scalars as numbers when a cell is set. The appendix workbook holds int, Decimal,
-str and None only, so when numpy is not loaded already and no other thread could be
-importing it meanwhile, numpy is hidden from that one import. The bytes written are the
-same either way (tests/render/test_xlsx.py). The build's fork server preloads this module.
+openpyxl imports numpy (about 0.2 s of CPU) only to count numpy scalars as numbers when
+a cell is set, and Pillow (about 0.1 s) only to embed or read images. The appendix
+workbook holds int, Decimal, str and None and no image, and the project reads workbooks
+read-only (no images either). So when openpyxl is not loaded yet and no other thread
+could be importing meanwhile, whichever of the two is not loaded already is hidden from
+openpyxl's import; a later `import numpy` or `import PIL` elsewhere works as usual. The
+bytes written are the same either way (tests/render/test_xlsx.py). The build's fork
+server preloads this module.
 """
 from __future__ import annotations
 
 import sys
 import threading
 
-if "openpyxl.compat.numbers" not in sys.modules and "numpy" not in sys.modules \
-        and threading.active_count() == 1:
-    sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` raises ImportError
+if "openpyxl" not in sys.modules and threading.active_count() == 1:
+    _hidden = [name for name in ("numpy", "PIL") if name not in sys.modules]
+    for _name in _hidden:
+        sys.modules[_name] = None  # type: ignore[assignment]  # importing it raises ImportError
     try:
-        import openpyxl.compat.numbers  # noqa: F401
+        import openpyxl  # noqa: F401
     finally:
-        del sys.modules["numpy"]
+        for _name in _hidden:
+            del sys.modules[_name]
 
 import openpyxl  # noqa: E402
 from openpyxl.styles import Font  # noqa: E402

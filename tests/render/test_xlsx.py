@@ -79,9 +79,9 @@ def test_clock_does_not_leak_into_the_workbook(model):
     assert props.modified == datetime(2024, 1, 15, 9, 30)
 
 
-def test_the_workbook_is_the_same_whether_or_not_numpy_was_loaded_first():
-    # render/_openpyxl.py hides numpy from openpyxl's import when it can (a cold-start
-    # saving); that must not change one byte of the workbook.
+def test_the_workbook_is_the_same_whether_or_not_numpy_and_pillow_were_loaded_first():
+    # render/_openpyxl.py hides numpy and Pillow from openpyxl's import when it can (cold
+    # start); that must not change one byte of the workbook.
     import subprocess
     import sys
 
@@ -90,9 +90,9 @@ def test_the_workbook_is_the_same_whether_or_not_numpy_was_loaded_first():
             "from reportgen.render.xlsx import render_appendix_xlsx\n"
             "from tests.model_factory import sample_model\n"
             "data = render_appendix_xlsx(sample_model())\n"
-            "print('numpy' in sys.modules, hashlib.sha256(data).hexdigest())\n")
+            "print('numpy' in sys.modules, 'PIL' in sys.modules, hashlib.sha256(data).hexdigest())\n")
     hidden, loaded = (subprocess.run([sys.executable, "-c", code.format(pre=pre)], check=True,
                                      capture_output=True, text=True).stdout.split()
-                      for pre in ("", "import numpy\n"))
-    assert hidden[0] == "False" and loaded[0] == "True"
-    assert hidden[1] == loaded[1]
+                      for pre in ("", "import numpy, PIL.Image\n"))
+    assert hidden[:2] == ["False", "False"] and loaded[:2] == ["True", "True"]
+    assert hidden[2] == loaded[2]
