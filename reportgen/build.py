@@ -702,7 +702,9 @@ class _OutcomeWriter:
 
     def __init__(self, out: Path, manifest: Manifest, keys: dict[str, str]):
         self.out, self.manifest, self.keys = out, manifest, keys
-        self.last_save = time.monotonic()
+        # The first report saves at once: with fast renderers several reports can land
+        # within the first interval, and a kill then would leave them unlisted.
+        self.last_save = float("-inf")
 
     def write(self, outcome: Outcome) -> None:
         prefix = output_prefix(outcome.unit, outcome.period) + "."
