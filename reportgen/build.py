@@ -328,7 +328,7 @@ def _run_pool(tasks, dataset, options, jobs, tasks_per_worker, temp=None) -> Ite
     pdf_module = ("reportgen.render.typst_pdf" if dict(engines_for(dataset, options)).get("pdf") == "typst"
                   else "reportgen.render.pdf")
     context.set_forkserver_preload(["reportgen.build", "reportgen.compose", "reportgen.render.docx",
-                                    "reportgen.render.xlsx", pdf_module])
+                                    "reportgen.render.xlsx", "reportgen.render._openpyxl", pdf_module])
     # The dataset goes to workers through a file, not the initializer's arguments: a
     # worker keeps its arguments alive, and each recycled worker would copy them again.
     # The file is in the build's temporary folder, removed with it on every way out.
@@ -746,7 +746,9 @@ class _OutcomeWriter:
 
     def __init__(self, out: Path, manifest: Manifest, keys: dict[str, str]):
         self.out, self.manifest, self.keys = out, manifest, keys
-        self.last_save = time.monotonic()
+        # The first report saves at once: with fast renderers several reports can land
+        # within the first interval, and a kill then would leave them unlisted.
+        self.last_save = float("-inf")
 
     def write(self, outcome: Outcome) -> None:
         prefix = output_prefix(outcome.unit, outcome.period) + "."

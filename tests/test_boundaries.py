@@ -68,6 +68,24 @@ def test_a_docx_build_does_not_import_the_pdf_engine(tmp_path):
     assert (tmp_path / "2023-H1" / "019.docx").is_file()
 
 
+
+def test_a_docx_build_from_csv_imports_neither_pandas_nor_numpy_nor_pillow(tmp_path):
+    # Cold start (issue 14): pandas is for reading workbooks only, and openpyxl (for the
+    # appendix XLSX) is imported without numpy and Pillow; each costs a clerk's command
+    # 0.1-0.5 s. The sample dataset is CSV.
+    result = _python(
+        "import sys\n"
+        "from reportgen.cli import main\n"
+        f"code = main(['build', {str(SAMPLE)!r}, '--period', '2023-H1', '--unit', '019',"
+        f" '--format', 'docx', '--out', {str(tmp_path)!r}, '--jobs', '1'])\n"
+        "assert code == 0, code\n"
+        "heavy = ('pandas', 'numpy', 'PIL', 'weasyprint', 'rich')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n",
+        env=dict(os.environ, REPORTGEN_LANG="en"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "2023-H1" / "019.xlsx").is_file()  # openpyxl did write the XLSX
+
 def test_the_format_registry_is_what_the_cli_offers():
     build = next(a for a in cli._parser()._subparsers._group_actions[0].choices["build"]._actions
                  if a.dest == "format")

@@ -6,6 +6,7 @@ otherwise. Nothing here knows about reports; render/docx.py decides what goes wh
 """
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
 
 # OxmlElement, not etree.Element: python-docx's element classes (CT_Tbl.tblPr,
@@ -199,30 +200,51 @@ def build_table(style_id: str, widths: list[int], rows: list[TableRow],
     grid = etree.SubElement(tbl, qn("w:tblGrid"))
     for width in widths:
         _sub(grid, "w:gridCol", {"w:w": width})
+    # Every cell of a style, width and alignment is the same w:tc but for its text: one
+    # is built per kind and deep-copied (lxml copies in C), ~2× faster on long tables.
+    cell_kinds: dict[tuple[str, int, str], object] = {}
+    row_kinds: dict[bool, object] = {}
     for row in rows:
-        tr = etree.SubElement(tbl, qn("w:tr"))
-        trpr = etree.SubElement(tr, qn("w:trPr"))
-        etree.SubElement(trpr, qn("w:cantSplit"))
-        if row.header:
-            etree.SubElement(trpr, qn("w:tblHeader"))
+        tr_kind = row_kinds.get(row.header)
+        if tr_kind is None:
+            tr_kind = etree.Element(qn("w:tr"))
+            trpr = etree.SubElement(tr_kind, qn("w:trPr"))
+            etree.SubElement(trpr, qn("w:cantSplit"))
+            if row.header:
+                etree.SubElement(trpr, qn("w:tblHeader"))
+            row_kinds[row.header] = tr_kind
+        tr = deepcopy(tr_kind)
+        tbl.append(tr)
         for text, width, jc in zip(row.cells, widths, row.aligns):
-            tc = etree.SubElement(tr, qn("w:tc"))
-            tcpr = etree.SubElement(tc, qn("w:tcPr"))
-            _sub(tcpr, "w:tcW", {"w:w": width, "w:type": "dxa"})
-            _sub(tcpr, "w:vAlign", {"w:val": "center"})
-            p = etree.SubElement(tc, qn("w:p"))
-            ppr = etree.SubElement(p, qn("w:pPr"))
-            _sub(ppr, "w:pStyle", {"w:val": row.style_id})
-            _sub(ppr, "w:jc", {"w:val": jc})
+            kind = cell_kinds.get((row.style_id, width, jc))
+            if kind is None:
+                kind = etree.Element(qn("w:tc"))
+                tcpr = etree.SubElement(kind, qn("w:tcPr"))
+                _sub(tcpr, "w:tcW", {"w:w": width, "w:type": "dxa"})
+                _sub(tcpr, "w:vAlign", {"w:val": "center"})
+                ppr = etree.SubElement(etree.SubElement(kind, qn("w:p")), qn("w:pPr"))
+                _sub(ppr, "w:pStyle", {"w:val": row.style_id})
+                _sub(ppr, "w:jc", {"w:val": jc})
+                cell_kinds[(row.style_id, width, jc)] = kind
+            tc = deepcopy(kind)
+            tr.append(tc)
             if text:
-                append_text_run(p, text)
+                append_text_run(tc[1], text)
     return tbl
+
+
+_W_R, _W_T = qn("w:r"), qn("w:t")
 
 
 def append_text_run(p, text: str):
     r"""w:r with w:t pieces; "\t" becomes w:tab and "\n" w:br, as Word types them. Every
     w:t keeps its spaces (xml:space="preserve")."""
-    r = etree.SubElement(p, qn("w:r"))
+    r = etree.SubElement(p, _W_R)
+    if text and "\n" not in text and "\t" not in text and "\r" not in text:  # most cells
+        t = etree.SubElement(r, _W_T)
+        t.set(XML_SPACE, "preserve")
+        t.text = text
+        return r
     for index, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
         if index:
             etree.SubElement(r, qn("w:br"))

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import re
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from reportgen.files import save_workbook
 from reportgen.model import ReportModel, Table
 from reportgen.ooxml import xml_safe
@@ -59,7 +55,7 @@ def _header_and_rows(table: Table) -> tuple[tuple[str, ...], tuple[tuple[object,
     return tuple(c.title for c in table.columns), rows
 
 
-def _set_properties(workbook: Workbook, model: ReportModel) -> None:
+def _set_properties(workbook, model: ReportModel) -> None:
     info = model.info
     properties = workbook.properties
     properties.creator = properties.lastModifiedBy = xml_safe(info.author)
@@ -72,7 +68,10 @@ def render_appendix_xlsx(model: ReportModel) -> bytes | None:
     tables = _appendix_tables(model)
     if not tables:
         return None
-    workbook = Workbook()
+    # Imported here: validate, figures and a PDF-only build never pay for openpyxl.
+    from reportgen.render._openpyxl import Font, get_column_letter, openpyxl
+
+    workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
     bold = Font(bold=True)

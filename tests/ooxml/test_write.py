@@ -54,6 +54,23 @@ def test_a_table_in_one_pass_has_grid_widths_header_rows_and_cell_text():
     assert next(second.iter(qn("w:t"))).text == "Ba  Đình"  # runs of spaces kept
 
 
+
+def test_cells_of_one_kind_are_copies_that_keep_their_own_text_and_width():
+    # build_table deep-copies one w:tc per (style, width, alignment): a copy must not
+    # share children with another cell, and a new kind must get its own width.
+    rows = [ooxml.TableRow((f"{n}", "x" if n % 2 else ""), "TableText", ("left", "right"))
+            for n in range(4)] + [ooxml.TableRow(("Tổng", "4"), "TableTotal", ("left", "right"))]
+    tbl = ooxml.build_table("ReportTable", [2000, 1000], rows)
+    trs = tbl.findall(qn("w:tr"))
+    assert ["".join(t.text for t in tr.iter(qn("w:t"))) for tr in trs] == \
+        ["0", "1x", "2", "3x", "Tổng4"]
+    assert [len(list(tc.iter(qn("w:r")))) for tc in trs[0].findall(qn("w:tc"))] == [1, 0]
+    widths = [tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")) for tc in trs[4].findall(qn("w:tc"))]
+    assert widths == ["2000", "1000"]
+    assert trs[4].find(f"{qn('w:tc')}/{qn('w:p')}/{qn('w:pPr')}/{qn('w:pStyle')}").get(
+        qn("w:val")) == "TableTotal"
+    assert all(tr.find(qn("w:trPr")) is not trs[0].find(qn("w:trPr")) for tr in trs[1:])
+
 def test_a_page_field_is_a_complex_field_with_a_cached_result():
     paragraph = docx.Document().add_paragraph()
     ooxml.add_field(paragraph, " PAGE ", "1")

@@ -522,3 +522,46 @@ def test_created_time_with_timezone_is_stored_as_utc(model):
     aware = replace(model, info=replace(model.info, created=datetime(2023, 7, 5, 15, 0, tzinfo=hanoi)))
     props = Document(io.BytesIO(render_docx(aware))).core_properties
     assert props.created.replace(tzinfo=None) == datetime(2023, 7, 5, 8, 0)
+
+
+@pytest.mark.parametrize("text", ["", "a", " lead", "trail ", "a\tb", "\tx\t", "l1\nl2", "a\r\nb",
+                                  "\n", "  two  spaces", "Số:      /BC-UBND", "x\t\ty\r"])
+def test_lxml_paragraphs_and_runs_are_what_python_docx_writes(text):
+    # render/docx.py builds w:p and w:r with lxml for speed; the XML must stay the same
+    # as python-docx's add_paragraph() + style + add_run(text) (the DOCX bytes with it).
+    from docx import Document
+    from lxml import etree
+
+    from reportgen.ooxml import XML_SPACE
+    from reportgen.render.docx import _new_paragraph, add_text
+
+    def xml(fast: bool) -> bytes:
+        document = Document()
+        body = document.element.body
+        body.clear_content()
+        for container in (document, document.add_table(rows=1, cols=1).cell(0, 0)):
+            if fast:
+                add_text(_new_paragraph(container, "BodyText"), text)
+                continue
+            p = container.add_paragraph()
+            p._p.style = "BodyText"
+            run = p.add_run(text)
+            if "  " in text:
+                for t in run._r.iter(qn("w:t")):
+                    t.set(XML_SPACE, "preserve")
+        return etree.tostring(body)
+
+    assert xml(True) == xml(False)
+
+
+def test_the_cached_reference_document_carries_nothing_from_one_report_to_the_next(model):
+    # render_docx deep-copies a per-worker parsed reference.docx: a report rendered
+    # after others must be the same bytes as one rendered from a fresh parse.
+    R._reference.cache_clear()
+    fresh = render_docx(model)
+    other = replace(model, title="KHÁC", appendices=model.appendices * 2, body=model.body[:1])
+    render_docx(other)
+    assert render_docx(model) == fresh
+    R._reference.cache_clear()
+    assert render_docx(other) != fresh
+    assert render_docx(model) == fresh

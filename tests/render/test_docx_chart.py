@@ -15,6 +15,7 @@ from lxml import etree
 
 from reportgen.model import Chart
 from reportgen.render.docx import render_docx
+from reportgen.render import docx_chart
 from reportgen.render.docx_chart import CHART_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from tests.model_factory import sample_model
 
@@ -138,3 +139,13 @@ def test_libreoffice_draws_the_chart_from_the_docx(data, tmp_path):
     assert chart.caption in text
     for name, label in zip(chart.categories, chart.value_labels):
         assert name in text and label in text
+
+
+@pytest.mark.parametrize("text", ["", "a&b", "<x> & 'y'", 'say "hi"', "both ' and \"", "l1\nl2\r\t"])
+def test_escaping_matches_the_standard_library(text):
+    # docx_chart writes its own escape/quoteattr to keep xml.sax (and urllib, ssl) out
+    # of the import; the chart XML must not change.
+    from xml.sax.saxutils import escape, quoteattr
+
+    assert docx_chart.escape(text) == escape(text)
+    assert docx_chart.quoteattr(text) == quoteattr(text)

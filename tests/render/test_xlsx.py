@@ -77,3 +77,22 @@ def test_clock_does_not_leak_into_the_workbook(model):
     later = replace(model, info=replace(model.info, created=datetime(2024, 1, 15, 9, 30)))
     props = load(render_appendix_xlsx(later)).properties
     assert props.modified == datetime(2024, 1, 15, 9, 30)
+
+
+def test_the_workbook_is_the_same_whether_or_not_numpy_and_pillow_were_loaded_first():
+    # render/_openpyxl.py hides numpy and Pillow from openpyxl's import when it can (cold
+    # start); that must not change one byte of the workbook.
+    import subprocess
+    import sys
+
+    code = ("import hashlib, sys\n"
+            "{pre}"
+            "from reportgen.render.xlsx import render_appendix_xlsx\n"
+            "from tests.model_factory import sample_model\n"
+            "data = render_appendix_xlsx(sample_model())\n"
+            "print('numpy' in sys.modules, 'PIL' in sys.modules, hashlib.sha256(data).hexdigest())\n")
+    hidden, loaded = (subprocess.run([sys.executable, "-c", code.format(pre=pre)], check=True,
+                                     capture_output=True, text=True).stdout.split()
+                      for pre in ("", "import numpy, PIL.Image\n"))
+    assert hidden[:2] == ["False", "False"] and loaded[:2] == ["True", "True"]
+    assert hidden[2] == loaded[2]
