@@ -29,11 +29,15 @@ def test_a_restart_mid_build_keeps_the_finished_reports(tmp_path, sample_workboo
         assert state["status"] == "running" and 3 <= state["done"] < 31
     # Leaving the client shuts the app down (as Ctrl+C or a restart does): the build
     # process and its workers are stopped, none is left behind.
-    # multiprocessing's resource tracker lives as long as the test process; nothing else may.
+    # multiprocessing's resource tracker, and the fork server that in-process builds of
+    # earlier tests in this pytest worker started, live as long as the test process
+    # itself (they are its own children); nothing else may.
     deadline = time.monotonic() + 30  # a loaded machine takes a while to reap the pool
+    me = os.getpid()
     while time.monotonic() < deadline:
-        left = [" ".join(p.cmdline()) for p in psutil.Process(os.getpid()).children(recursive=True)
-                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        left = [" ".join(p.cmdline()) for p in psutil.Process(me).children(recursive=True)
+                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+                and not (p.ppid() == me and "multiprocessing.forkserver" in " ".join(p.cmdline()))]
         left = [c for c in left if "resource_tracker" not in c]
         if not left:
             break
