@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen import vi
 from reportgen.dataset import Dataset, Unit
@@ -48,9 +49,14 @@ class ComposeOptions:
 
 
 @lru_cache(maxsize=8)
-def _environment(percent_decimals: int, leading_zero: bool,
-                 templates: Templates = SHIPPED) -> jinja2.Environment:
-    environment = jinja2.Environment(
+def narrative_environment(percent_decimals: int, leading_zero: bool,
+                          templates: Templates = SHIPPED) -> jinja2.Environment:
+    """The Jinja environment of the narrative templates (text/*.md.j2).
+
+    Sandboxed: an override folder may come from a dataset's `templates` setting, i.e. from
+    another office or an upload, and nothing a dataset carries may run code. The shipped
+    templates only read our own dataclasses, which the sandbox allows."""
+    environment = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(p) for p in templates.folders("text")]),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True)
@@ -181,7 +187,8 @@ def compose_report(dataset: Dataset, book: FigureBook, unit_code: str, period: P
                            unit=unit_code, name=unit.name, period=period.code)
     parent = dataset.units.get(unit.parent) if unit.parent else None
     context = {"unit": unit, "parent": parent, "settings": settings, "period": period}
-    environment = _environment(settings.percent_decimals, settings.leading_zero_counts, options.templates)
+    environment = narrative_environment(settings.percent_decimals, settings.leading_zero_counts,
+                                        options.templates)
     labels = environment.get_template("_labels.md.j2").module
     issuer = _issuer(settings, unit, period, context, labels)
     issue_date = settings.issue_date_for(period)

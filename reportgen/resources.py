@@ -91,13 +91,21 @@ def dataset_templates(dataset) -> tuple[Templates, list]:
     value = dataset.settings.raw.get("templates")
     if value in (None, ""):
         return SHIPPED, []
+    from reportgen.safety.paths import safe_join
+    from reportgen.safety.limits import SafetyError
+
     path = Path(dataset.path)
     base = path if path.is_dir() else path.parent
-    folder = (base / str(value)).resolve()
-    if folder.is_dir():
-        return Templates(folder), []
     where = (Location(path.name, "settings", column="templates") if path.is_file()
              else Location("dataset.yaml", column="templates"))
+    # A dataset comes from another office or an upload: the folder it names stays inside
+    # the dataset's own folder (no "..", no absolute path, no link out of it).
+    try:
+        folder = safe_join(base, str(value)).resolve()
+    except SafetyError as error:
+        return SHIPPED, [error.as_problem(where)]
+    if folder.is_dir():
+        return Templates(folder), []
     return SHIPPED, [Problem.error(
         where, N_("the templates setting names {path}, which is not a folder"),
         fix=N_("name a folder laid out like reportgen's templates (text/, html/, docx/), "

@@ -18,8 +18,6 @@ from decimal import Decimal
 from functools import lru_cache
 from types import SimpleNamespace
 
-import jinja2
-
 from reportgen import vi
 from reportgen.audit import findings as F
 from reportgen.audit.claims import parts_opening, plan_percentages, same_period_clause, table_rows, tables_of
@@ -27,6 +25,7 @@ from reportgen.audit.findings import Finding
 from reportgen.audit.numbers import parse_vi
 from reportgen.audit.phrases import NEUTRAL_UNITS, Num, Sentence, fold, sentences_of, unit_key
 from reportgen.audit.text import Block, Draft
+from reportgen.compose import narrative_environment
 from reportgen.figures import FigureBook
 from reportgen.i18n import N_
 from reportgen.periods import Period
@@ -106,15 +105,6 @@ def _common_head(a: tuple[str, ...], b: tuple[str, ...]) -> int:
 
 # ------------------------------------------------------------------ shapes from templates
 
-def _environment(percent_decimals: int, templates) -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in templates.folders("text")]),
-        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True)
-    vi.register(environment, percent_decimals=percent_decimals)
-    return environment
-
-
 def _sentinel_figures(dataset) -> tuple[dict[str, SimpleNamespace], dict[int, tuple[str, str]]]:
     figures: dict[str, SimpleNamespace] = {}
     roles: dict[int, tuple[str, str]] = {}
@@ -150,7 +140,8 @@ def _shapes_cached(dataset_key: int, period_kind: str, year: int, dataset_ref, t
     dataset = dataset_ref()
     figures, roles = _sentinel_figures(dataset)
     top = {code: fig for code, fig in figures.items() if not fig.indicator.parent}
-    environment = _environment(dataset.settings.percent_decimals, templates)
+    # The report's own narrative environment (sandboxed), so the shapes are the sentences.
+    environment = narrative_environment(dataset.settings.percent_decimals, False, templates)
     period = Period(year, period_kind)
     template = environment.get_template("annual.md.j2" if period_kind == "Y" else "semiannual.md.j2")
     shapes: set[Shape] = set()

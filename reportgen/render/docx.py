@@ -210,8 +210,12 @@ class _Reference:
     emptied. Each report renders into a deep copy of it (cheaper than unzipping and
     parsing the package again) and reads style names, ids and sizes from it once."""
 
-    def __init__(self, data: bytes):
-        self.document = Document(io.BytesIO(data))
+    def __init__(self, data: bytes, name: str = "reference.docx"):
+        from reportgen.safety.archives import CheckedZip
+
+        # An override's reference.docx may come from a dataset: checked (entry count,
+        # sizes, ratio) before python-docx inflates anything.
+        self.document = Document(CheckedZip(data, file=name).stream())
         self.document.element.body.clear_content()
         self.styles: dict[str, object] = {}
         self.table_style_ids: dict[str, str | None] = {}
@@ -222,7 +226,7 @@ class _Reference:
 
 @lru_cache(maxsize=4)
 def _reference(path: Path) -> _Reference:
-    return _Reference(_reference_bytes(path))
+    return _Reference(_reference_bytes(path), str(path))
 
 
 # --- text measurement (for the length of the short rules) -------------------------------

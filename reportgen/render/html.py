@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen.files import utc_naive
 from reportgen.fonts import SerifFaces, find_serif_faces
@@ -37,7 +38,8 @@ def serif_faces() -> SerifFaces:
 
 @lru_cache(maxsize=4)
 def environment(templates: Templates = SHIPPED) -> jinja2.Environment:
-    env = jinja2.Environment(
+    # Sandboxed: the html/ folder may come from a dataset's `templates` setting.
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(p) for p in templates.folders("html")]),
         autoescape=True,
         trim_blocks=True,

@@ -52,6 +52,43 @@ def test_run_code_settings_jinja_is_refused_by_validate(tmp_path, capsys, payloa
     _no_traceback(output)
 
 
+@pytest.mark.parametrize("where", ["text/semiannual.md.j2", "html/report.html.j2"])
+def test_run_code_a_dataset_s_own_templates_render_in_the_sandbox(tmp_path, capsys, where):
+    # `templates: own` is data too: a folder of templates shipped inside another office's
+    # dataset (or an upload) must not reach os.popen through Jinja.
+    marker = tmp_path / "ran"
+    folder = _dataset(tmp_path, TINY_SETTINGS + AGENCY.replace("{name}", "PHÒNG LĐTBXH")
+                      + "templates: own\n")
+    (folder / "own" / where).parent.mkdir(parents=True)
+    (folder / "own" / where).write_text(
+        "{{ cycler.__init__.__globals__.os.popen('touch %s').read() }}\n" % marker, encoding="utf-8")
+    code, output = _run(capsys, "build", folder, "--period", "2023-H1", "--unit", "001",
+                        "--format", "docx", "--format", "pdf", "--out", tmp_path / "out", "--jobs", "1")
+    assert code == 1 and not marker.exists()
+    assert "001" in output
+    _no_traceback(output)
+
+
+def test_bomb_a_dataset_s_reference_docx_is_checked_before_it_is_parsed(tmp_path, capsys, docx_1gb):
+    folder = _dataset(tmp_path, TINY_SETTINGS + AGENCY.replace("{name}", "PHÒNG LĐTBXH")
+                      + "templates: own\n")
+    (folder / "own" / "docx").mkdir(parents=True)
+    (folder / "own" / "docx" / "reference.docx").write_bytes(Path(docx_1gb).read_bytes())
+    code, output = _run(capsys, "build", folder, "--period", "2023-H1", "--unit", "001",
+                        "--format", "docx", "--out", tmp_path / "out", "--jobs", "1")
+    assert code == 1 and "archive_entry_bytes" in output
+    _no_traceback(output)
+
+
+def test_escape_the_templates_setting_stays_inside_the_dataset(tmp_path, capsys):
+    (tmp_path / "outside" / "text").mkdir(parents=True)
+    folder = _dataset(tmp_path, TINY_SETTINGS + AGENCY.replace("{name}", "PHÒNG LĐTBXH")
+                      + "templates: ../outside\n")
+    code, output = _run(capsys, "validate", folder)
+    assert code == 1 and "templates" in output and "outside" in output
+    _no_traceback(output)
+
+
 # ---------------------------------------------------------------- escape the folder
 
 def test_escape_a_unit_code_with_dots_is_refused(tmp_path, capsys):
