@@ -267,6 +267,17 @@ def read_text(path: Path, data: bytes, markdown: bool) -> Draft:
     return Draft(path, "text", tuple(blocks), data)
 
 
+def _check_draft_size(path: Path, size: int) -> None:
+    """A PDF/TXT/MD draft is read whole: refuse one above the draft_bytes limit first."""
+    from reportgen.safety.limits import LimitExceeded, Limits, check
+
+    try:
+        check(Limits.from_environ(), "draft_bytes", size, file=path.name)
+    except LimitExceeded as error:
+        raise AuditInputError(N_("{path}: the draft is refused: {reason}"), path=path,
+                              reason=error.describe())
+
+
 def read_draft(path: Path) -> Draft:
     """Read DRAFT (.docx, .pdf, .txt, .md) or raise AuditInputError saying why not."""
     path = Path(path)
@@ -278,6 +289,7 @@ def read_draft(path: Path) -> Draft:
     if path.suffix.lower() == ".docx":
         return read_docx(path, None)  # through the archive checks, never read whole
     try:
+        _check_draft_size(path, path.stat().st_size)  # before reading it whole
         data = path.read_bytes()
     except OSError as error:
         raise AuditInputError(N_("{path}: cannot be read ({reason})"), path=path,
@@ -291,6 +303,7 @@ def read_draft_data(name: str | Path, data: bytes) -> Draft:
     suffix = _check_suffix(path)
     if suffix == ".docx":
         return read_docx(path, data)
+    _check_draft_size(path, len(data))
     if suffix == ".pdf":
         return read_pdf(path, data)
     return read_text(path, data, markdown=suffix == ".md")

@@ -44,6 +44,7 @@ class Limits:
     yaml_depth: int = 32                    # nesting of mappings/sequences
     # Other inputs.
     notes_bytes: int = 1 * MIB              # one notes/*.md file; a long note is 20 KB
+    draft_bytes: int = 256 * MIB            # a PDF/TXT/MD draft for audit; the city report PDF is 0.2 MB
     sheet_rows: int = 1_000_000             # rows per sheet or CSV (Excel's maximum is 1,048,576)
     json_bytes: int = 64 * MIB              # manifest.json (700 units × 4 formats ≈ 1 MB)
     json_depth: int = 32
@@ -214,6 +215,7 @@ _WHAT = {
     "yaml_nodes": N_("the number of YAML nodes once aliases are expanded"),
     "yaml_depth": N_("the YAML nesting depth"),
     "notes_bytes": N_("the notes file size in bytes"),
+    "draft_bytes": N_("the size in bytes of a draft to audit"),
     "sheet_rows": N_("the number of rows"),
     "json_bytes": N_("the JSON size in bytes"),
     "json_depth": N_("the JSON nesting depth"),

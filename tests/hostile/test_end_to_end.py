@@ -80,6 +80,16 @@ def test_bomb_a_dataset_s_reference_docx_is_checked_before_it_is_parsed(tmp_path
     _no_traceback(output)
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".pdf", ".md"])
+def test_bomb_an_audit_draft_read_whole_is_bounded_first(tmp_path, capsys, monkeypatch, suffix):
+    draft = tmp_path / f"du-thao{suffix}"
+    draft.write_bytes(b"809/1.200 nguoi, dat 67,4% KH nam.\n" * 100)
+    monkeypatch.setenv("REPORTGEN_LIMIT_DRAFT_BYTES", "1K")
+    code, output = _run(capsys, "audit", draft)
+    assert code == 1 and "draft_bytes" in output
+    _no_traceback(output)
+
+
 def test_escape_the_templates_setting_stays_inside_the_dataset(tmp_path, capsys):
     (tmp_path / "outside" / "text").mkdir(parents=True)
     folder = _dataset(tmp_path, TINY_SETTINGS + AGENCY.replace("{name}", "PHÒNG LĐTBXH")
